@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IPoolRegistry: the delegation standard (seed 001) over an ERC-20/677 stake token.
+/// @notice Function names follow Aion's PoolRegistry; where Aion took the call's value, an `amount` of the stake
+/// token is taken instead (pulled with `transferFrom`, or received through ERC-677 `transferAndCall`).
+/// Rates are parts per million: 1_000_000 = 100%.
+interface IPoolRegistry {
+    /// @notice What a pool accepts now. Disabled wins over Broken.
+    enum PoolState {
+        Active, // takes delegations
+        Broken, // operator self-stake below the registry minimum: takes no delegations from others
+        Disabled // switched off by its operator: takes no delegations
+    }
+
+    /// @notice Everything `getPoolInfo` reports about a pool.
+    struct PoolInfo {
+        address operator;
+        address signingAddress;
+        uint256 commissionRate;
+        bool selfStakeSatisfied;
+        PoolState state;
+        uint256 stakingLimit;
+        bool isPrivate;
+        string metaDataUrl;
+        bytes32 metaDataContentHash;
+        uint256 selfStake;
+        uint256 index;
+    }
+
+    /// @notice An undelegation waiting out its thawing period.
+    struct Undelegation {
+        address pool;
+        address delegator;
+        uint256 amount;
+        uint256 fee;
+        uint256 releaseAt;
+    }
+
+    // ---- events: enough to rebuild every pool and delegation from logs alone ----
+
+    event PoolRegistered(
+        address indexed pool,
+        address indexed operator,
+        address signingAddress,
+        uint256 commissionRate,
+        string metaDataUrl,
+        bytes32 metaDataContentHash
+    );
+    event StakingLimitChanged(address indexed pool, uint256 stakingLimit);
+    event PoolEnabled(address indexed pool);
+    event PoolDisabled(address indexed pool);
+    event PoolPrivacyChanged(address indexed pool, bool isPrivate);
+    event DelegatorAllowListUpdated(address indexed pool, address indexed delegator, bool allowed);
+    event Delegated(address indexed pool, address indexed delegator, uint256 amount);
+    event Undelegated(
+        uint256 indexed id,
+        address indexed pool,
+        address indexed delegator,
+        uint256 amount,
+        uint256 fee,
+        uint256 releaseAt
+    );
+    event UndelegationFinalized(
+        uint256 indexed id,
+        address indexed pool,
+        address indexed delegator,
+        uint256 amount,
+        uint256 fee,
+        address caller
+    );
+    /// @notice A reward that arrived at the pool's vault was taken into account and split.
+    event RewardsDistributed(
+        address indexed pool,
+        uint256 amount,
+        uint256 protocolFee,
+        uint256 commission,
+        uint256 toDelegators
+    );
+    event RewardsWithdrawn(address indexed pool, address indexed delegator, uint256 amount);
+    event RewardsRedelegated(address indexed pool, address indexed delegator, uint256 amount);
+    event ProtocolFeesWithdrawn(address indexed pool, address indexed recipient, uint256 amount);
+    event ProtocolFeeRateChanged(uint256 rate);
+    event FeeRecipientChanged(address indexed recipient);
+    event MinSelfStakeChanged(uint256 amount);
+
+    // ---- errors: one per refusal, with what the caller needs to understand it ----
+
+    error PoolRegistryUnknownPool(address pool);
+    error PoolRegistryZeroAmount();
+    error PoolRegistryZeroAddress();
+    error PoolRegistryRateTooHigh(uint256 rate, uint256 maxRate);
+    error PoolRegistryNotOperator(address pool, address caller);
+    error PoolRegistryPoolDisabled(address pool);
+    error PoolRegistryPoolBroken(address pool, uint256 selfStake, uint256 minSelfStake);
+    error PoolRegistryDelegatorNotAllowed(address pool, address delegator);
+    error PoolRegistryStakingLimitExceeded(address pool, uint256 totalStake, uint256 stakingLimit, uint256 amount);
+    error PoolRegistryLimitBelowStake(address pool, uint256 stakingLimit, uint256 totalStake);
+    error PoolRegistryLimitTooLarge(uint256 stakingLimit, uint256 maxLimit);
+    error PoolRegistryInsufficientStake(address pool, address delegator, uint256 stake, uint256 amount);
+    error PoolRegistryFeeExceedsAmount(uint256 fee, uint256 amount);
+    error PoolRegistryUnknownUndelegation(uint256 id);
+    error PoolRegistryUndelegationNotDue(uint256 id, uint256 releaseAt);
+    error PoolRegistryNothingToWithdraw(address pool, address account);
+    error PoolRegistryUnsupportedToken(address token);
+    error PoolRegistryInvalidPoolData(bytes data);
+    error PoolRegistryVaultFull(address pool, uint256 accounted, uint256 amount);
+    error PoolRegistryTooManyPools();
+
+    // ---- pools ----
+
+    /// @notice Registers a pool operated by the caller and deploys its vault.
+    /// @dev Requirements: `signingAddress` is not zero; `commissionRate` <= 1_000_000.
+    /// @return pool the pool's address (its vault)
+    function registerPool(
+        address signingAddress,
+        uint256 commissionRate,
+        string calldata metaDataUrl,
+        bytes32 metaDataContentHash
+    ) external returns (address pool);
+
+    /// @notice Sets the most stake the pool takes.
+    /// @dev Requirements: the caller is the operator; `totalStake` <= `stakingLimit` <= 2^96-1.
+    function setStakingLimit(address pool, uint256 stakingLimit) external;
+
+    /// @notice Lets the pool take delegations again. Requirements: the caller is the operator.
+    function enablePool(address pool) external;
+
+    /// @notice Stops the pool taking delegations; stake already in can still leave and earn.
+    /// @dev Requirements: the caller is the operator.
+    function disablePool(address pool) external;
+
+    /// @notice Makes the pool private (only allow-listed delegators may add stake) or public.
+    /// @dev Requirements: the caller is the operator.
+    function setPoolPrivate(address pool, bool isPrivate) external;
+
+    /// @notice Adds `delegator` to, or removes it from, a private pool's allow-list.
+    /// @dev Requirements: the caller is the operator; `delegator` is not zero.
+    function setDelegatorAllowed(address pool, address delegator, bool allowed) external;
+
+    // ---- delegation ----
+
+    /// @notice Delegates `amount` of the stake token (pulled from the caller) to `pool`.
+    /// @dev Requirements: the pool exists and is enabled; unless the caller is the operator, the pool is not broken
+    /// and, if private, the caller is allow-listed; the new total stays within the staking limit; `amount` > 0.
+    function delegate(address pool, uint256 amount) external;
+
+    /// @notice Removes `amount` of the caller's stake at once; the tokens thaw for `thawingPeriod` seconds.
+    /// @dev Requirements: 0 < `amount` <= the caller's stake; `fee` <= `amount`.
+    /// @param fee paid out of `amount` to whoever calls `finalizeUndelegate`
+    /// @return id the pending undelegation
+    function undelegate(address pool, uint256 amount, uint256 fee) external returns (uint256 id);
+
+    /// @notice Pays a thawed undelegation to its delegator and its fee to the caller. Anyone may call it.
+    /// @dev Requirements: `id` is pending and its thawing period has passed.
+    function finalizeUndelegate(uint256 id) external;
+
+    /// @notice Pays the caller's rewards from `pool` (the operator's include the pool's commission).
+    /// @dev Requirements: there is something to pay.
+    function withdrawRewards(address pool) external returns (uint256 amount);
+
+    /// @notice Adds the caller's rewards from `pool` to their stake in it.
+    /// @dev Requirements: there are rewards; the same as `delegate` for the pool's state and limit.
+    function redelegateRewards(address pool) external returns (uint256 amount);
+
+    /// @notice Takes any tokens that arrived at the pool's vault into account as a reward and splits it.
+    /// Anyone may call it; every stake change does it first.
+    /// @return reward the amount taken in (zero if nothing arrived)
+    function distributeRewards(address pool) external returns (uint256 reward);
+
+    /// @notice Pays the protocol fees a pool has collected to the fee recipient. Anyone may call it.
+    /// @dev Requirements: there are fees to pay.
+    function withdrawProtocolFees(address pool) external returns (uint256 amount);
+
+    // ---- getters ----
+
+    function getPoolInfo(address pool) external view returns (PoolInfo memory info);
+
+    function getStake(address pool, address delegator) external view returns (uint256 stake);
+
+    /// @notice The rewards `delegator` could withdraw now, counting tokens that arrived but are not yet distributed.
+    function getRewards(address pool, address delegator) external view returns (uint256 rewards);
+
+    /// @return total the pool's stake
+    /// @return pending stake transferred to the pool and not finalized (always 0 until transfers exist)
+    function getTotalStake(address pool) external view returns (uint256 total, uint256 pending);
+
+    function getUndelegation(uint256 id) external view returns (Undelegation memory undelegation);
+
+    function isDelegatorAllowed(address pool, address delegator) external view returns (bool allowed);
+
+    function getPoolCount() external view returns (uint256 count);
+
+    /// @notice Pools by registration order, `offset` first, at most `limit` of them.
+    function getPools(uint256 offset, uint256 limit) external view returns (address[] memory pools);
+}

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IERC677Receiver} from "../interfaces/IERC677.sol";
+import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {PoolVault} from "./PoolVault.sol";
+
+/// @title PoolRegistry: pools, delegations and O(1) reward sharing for oracle-node staking pools.
+/// @notice Each reward that reaches a pool's vault is split into a protocol fee, the operator's commission, and the
+/// rest pro rata to stake (D = S/T·O) through a reward-per-stake accumulator: no loop over delegators anywhere.
+/// @dev Rounding: the accumulator keeps the scaled remainder of every division (`rewardRemainder`) and every
+/// sub-wei fraction a delegator could not be paid goes back into it, so no wei is ever lost; each delegator's share of
+/// a reward is at most 1 wei below the exact one and the difference is paid out with a later reward.
+contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @notice 100% in parts per million.
+    uint256 public constant PPM = 1_000_000;
+    /// @notice The highest protocol fee governance may set: 20%.
+    uint256 public constant MAX_PROTOCOL_FEE_RATE = 200_000;
+    /// @notice Scale of the reward-per-stake accumulator. A pool of up to 1e27 wei of stake (a billion 18-decimal
+    /// tokens, LINK's whole supply) therefore truncates each delegator's share of a reward by less than 1 wei.
+    uint256 public constant REWARD_PRECISION = 1e27;
+
+    /// @notice The stake and reward token.
+    IERC20 public immutable token;
+    /// @notice Seconds an undelegation thaws before it can be finalized.
+    uint256 public immutable thawingPeriod;
+
+    /// @notice Operator self-stake below which a pool is broken.
+    uint256 public minSelfStake;
+    /// @notice Share of every reward taken as the protocol fee, in ppm.
+    uint256 public protocolFeeRate;
+    /// @notice Where protocol fees are paid (the owners' contract).
+    address public feeRecipient;
+
+    struct Pool {
+        // slot 0: read by every delegation
+        address operator;
+        uint32 commissionRate;
+        uint32 index;
+        bool enabled;
+        bool isPrivate;
+        // slot 1
+        address signingAddress;
+        uint96 stakingLimit;
+        // slot 2: written by every stake or token movement; packed so that costs one SSTORE (gas savings)
+        uint96 totalStake;
+        uint96 accounted; // tokens in the vault the registry knows about; the rest is undistributed reward
+        uint32 undelegationNonce;
+        // slot 3
+        uint160 rewardPerStake; // cumulative reward per unit of stake, times REWARD_PRECISION
+        // slot 4
+        uint256 rewardRemainder; // scaled reward not yet in rewardPerStake (division remainders, sub-wei dust)
+        // slot 5
+        uint128 commissionOwed;
+        uint128 protocolFeesOwed;
+        // slots 6-7
+        bytes32 metaDataContentHash;
+        string metaDataUrl;
+    }
+
+    /// @dev One slot per delegation: stake and the accumulator value it was last settled at (gas savings).
+    struct Delegation {
+        uint96 stake;
+        uint160 rewardPerStakePaid;
+    }
+
+    /// @dev The delegator and pool live in the id, so a pending undelegation costs one slot (gas savings).
+    struct PendingUndelegation {
+        uint96 amount;
+        uint96 fee;
+        uint64 releaseAt;
+    }
+
+    mapping(address pool => Pool) private _pools;
+    address[] private _poolList;
+    mapping(address pool => mapping(address delegator => Delegation)) private _delegations;
+    mapping(address pool => mapping(address delegator => bool)) private _allowList;
+    mapping(uint256 id => PendingUndelegation) private _undelegations;
+
+    /// @param token_ the stake and reward token
+    /// @param thawingPeriod_ seconds an undelegation thaws
+    /// @param minSelfStake_ operator self-stake below which a pool is broken
+    /// @param protocolFeeRate_ protocol fee in ppm, at most MAX_PROTOCOL_FEE_RATE
+    /// @param feeRecipient_ where protocol fees go
+    /// @param owner_ governance
+    constructor(
+        IERC20 token_,
+        uint256 thawingPeriod_,
+        uint256 minSelfStake_,
+        uint256 protocolFeeRate_,
+        address feeRecipient_,
+        address owner_
+    ) Ownable(owner_) {
+        if (address(token_) == address(0) || feeRecipient_ == address(0)) revert PoolRegistryZeroAddress();
+        if (protocolFeeRate_ > MAX_PROTOCOL_FEE_RATE) {
+            revert PoolRegistryRateTooHigh(protocolFeeRate_, MAX_PROTOCOL_FEE_RATE);
+        }
+        token = token_;
+        thawingPeriod = thawingPeriod_;
+        minSelfStake = minSelfStake_;
+        protocolFeeRate = protocolFeeRate_;
+        feeRecipient = feeRecipient_;
+    }
+
+    // ------------------------------------------------------------------ pools
+
+    /// @inheritdoc IPoolRegistry
+    function registerPool(
+        address signingAddress,
+        uint256 commissionRate,
+        string calldata metaDataUrl,
+        bytes32 metaDataContentHash
+    ) external returns (address pool) {
+        if (signingAddress == address(0)) revert PoolRegistryZeroAddress();
+        if (commissionRate > PPM) revert PoolRegistryRateTooHigh(commissionRate, PPM);
+        uint256 index = _poolList.length;
+        if (index > type(uint32).max) revert PoolRegistryTooManyPools();
+
+        pool = address(new PoolVault(token));
+        Pool storage p = _pools[pool];
+        p.operator = msg.sender;
+        p.commissionRate = uint32(commissionRate);
+        p.index = uint32(index);
+        p.enabled = true;
+        p.signingAddress = signingAddress;
+        p.stakingLimit = type(uint96).max;
+        p.metaDataUrl = metaDataUrl;
+        p.metaDataContentHash = metaDataContentHash;
+        _poolList.push(pool);
+        emit PoolRegistered(pool, msg.sender, signingAddress, commissionRate, metaDataUrl, metaDataContentHash);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function setStakingLimit(address pool, uint256 stakingLimit) external {
+        Pool storage p = _operatedPool(pool);
+        if (stakingLimit > type(uint96).max) revert PoolRegistryLimitTooLarge(stakingLimit, type(uint96).max);
+        if (stakingLimit < p.totalStake) revert PoolRegistryLimitBelowStake(pool, stakingLimit, p.totalStake);
+        p.stakingLimit = uint96(stakingLimit);
+        emit StakingLimitChanged(pool, stakingLimit);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function enablePool(address pool) external {
+        _operatedPool(pool).enabled = true;
+        emit PoolEnabled(pool);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function disablePool(address pool) external {
+        _operatedPool(pool).enabled = false;
+        emit PoolDisabled(pool);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function setPoolPrivate(address pool, bool isPrivate) external {
+        _operatedPool(pool).isPrivate = isPrivate;
+        emit PoolPrivacyChanged(pool, isPrivate);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function setDelegatorAllowed(address pool, address delegator, bool allowed) external {
+        _operatedPool(pool);
+        if (delegator == address(0)) revert PoolRegistryZeroAddress();
+        _allowList[pool][delegator] = allowed;
+        emit DelegatorAllowListUpdated(pool, delegator, allowed);
+    }
+
+    // ------------------------------------------------------------------ delegation
+
+    /// @inheritdoc IPoolRegistry
+    function delegate(address pool, uint256 amount) external nonReentrant {
+        _delegate(pool, msg.sender, amount, true);
+    }
+
+    /// @notice ERC-677 entry: `token.transferAndCall(registry, amount, abi.encode(pool))` delegates in one call.
+    /// @dev Requirements: the caller is the stake token; `data` is exactly one ABI-encoded address; the same as
+    /// `delegate` otherwise, with `sender` as the delegator.
+    function onTokenTransfer(address sender, uint256 value, bytes calldata data) external nonReentrant {
+        if (msg.sender != address(token)) revert PoolRegistryUnsupportedToken(msg.sender);
+        if (data.length != 32) revert PoolRegistryInvalidPoolData(data);
+        uint256 word = uint256(bytes32(data));
+        if (word > type(uint160).max) revert PoolRegistryInvalidPoolData(data);
+        _delegate(address(uint160(word)), sender, value, false);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function undelegate(address pool, uint256 amount, uint256 fee) external nonReentrant returns (uint256 id) {
+        Pool storage p = _existingPool(pool);
+        if (amount == 0) revert PoolRegistryZeroAmount();
+        if (fee > amount) revert PoolRegistryFeeExceedsAmount(fee, amount);
+        Delegation storage d = _delegations[pool][msg.sender];
+        uint256 stake = d.stake;
+        if (amount > stake) revert PoolRegistryInsufficientStake(pool, msg.sender, stake, amount);
+
+        _distribute(p, pool);
+        uint256 owed = _settle(p, d, stake);
+        unchecked {
+            // amount <= stake <= totalStake, and owed <= accounted, checked above and by construction
+            _storeDelegation(pool, msg.sender, stake - amount, p.rewardPerStake);
+            p.totalStake -= uint96(amount);
+            p.accounted -= uint96(owed);
+        }
+        uint256 nonce = p.undelegationNonce++;
+        id = _undelegationId(msg.sender, p.index, nonce);
+        uint256 releaseAt = block.timestamp + thawingPeriod;
+        _undelegations[id] = PendingUndelegation(uint96(amount), uint96(fee), releaseAt.toUint64());
+        emit Undelegated(id, pool, msg.sender, amount, fee, releaseAt);
+        _payRewards(pool, msg.sender, owed);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function finalizeUndelegate(uint256 id) external nonReentrant {
+        PendingUndelegation memory u = _undelegations[id];
+        if (u.amount == 0) revert PoolRegistryUnknownUndelegation(id);
+        if (block.timestamp < u.releaseAt) revert PoolRegistryUndelegationNotDue(id, u.releaseAt);
+        delete _undelegations[id];
+
+        address delegator = address(uint160(id));
+        address pool = _poolList[uint32(id >> 160)];
+        unchecked {
+            // the thawing tokens were counted in `accounted` when delegated and never released since
+            _pools[pool].accounted -= u.amount;
+        }
+        uint256 paid = u.amount - u.fee;
+        emit UndelegationFinalized(id, pool, delegator, paid, u.fee, msg.sender);
+        PoolVault vault = PoolVault(pool);
+        if (paid != 0) vault.pay(delegator, paid);
+        if (u.fee != 0) vault.pay(msg.sender, u.fee);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function withdrawRewards(address pool) external nonReentrant returns (uint256 amount) {
+        Pool storage p = _existingPool(pool);
+        _distribute(p, pool);
+        Delegation storage d = _delegations[pool][msg.sender];
+        uint256 stake = d.stake;
+        amount = _settle(p, d, stake);
+        if (stake != 0) d.rewardPerStakePaid = p.rewardPerStake;
+        if (msg.sender == p.operator) {
+            amount += p.commissionOwed;
+            p.commissionOwed = 0;
+        }
+        if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, msg.sender);
+        unchecked {
+            p.accounted -= uint96(amount); // everything owed is part of accounted
+        }
+        _payRewards(pool, msg.sender, amount);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function redelegateRewards(address pool) external nonReentrant returns (uint256 amount) {
+        Pool storage p = _existingPool(pool);
+        _checkAccepts(p, pool, msg.sender);
+        _distribute(p, pool);
+        Delegation storage d = _delegations[pool][msg.sender];
+        uint256 stake = d.stake;
+        amount = _settle(p, d, stake);
+        if (msg.sender == p.operator) {
+            amount += p.commissionOwed;
+            p.commissionOwed = 0;
+        }
+        if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, msg.sender);
+        uint256 total = p.totalStake;
+        if (total + amount > p.stakingLimit) {
+            revert PoolRegistryStakingLimitExceeded(pool, total, p.stakingLimit, amount);
+        }
+        // the tokens stay in the vault: they move from owed rewards to stake, so `accounted` is unchanged
+        _storeDelegation(pool, msg.sender, stake + amount, p.rewardPerStake);
+        p.totalStake = uint96(total + amount);
+        emit RewardsRedelegated(pool, msg.sender, amount);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function distributeRewards(address pool) external nonReentrant returns (uint256 reward) {
+        return _distribute(_existingPool(pool), pool);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function withdrawProtocolFees(address pool) external nonReentrant returns (uint256 amount) {
+        Pool storage p = _existingPool(pool);
+        _distribute(p, pool);
+        amount = p.protocolFeesOwed;
+        if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, feeRecipient);
+        p.protocolFeesOwed = 0;
+        unchecked {
+            p.accounted -= uint96(amount);
+        }
+        address recipient = feeRecipient;
+        emit ProtocolFeesWithdrawn(pool, recipient, amount);
+        PoolVault(pool).pay(recipient, amount);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Sets the protocol fee on rewards distributed from now on.
+    /// @dev Requirements: the caller is the owner; `rate` <= MAX_PROTOCOL_FEE_RATE.
+    function setProtocolFeeRate(uint256 rate) external onlyOwner {
+        if (rate > MAX_PROTOCOL_FEE_RATE) revert PoolRegistryRateTooHigh(rate, MAX_PROTOCOL_FEE_RATE);
+        protocolFeeRate = rate;
+        emit ProtocolFeeRateChanged(rate);
+    }
+
+    /// @notice Sets where protocol fees are paid. Requirements: the caller is the owner; `recipient` is not zero.
+    function setFeeRecipient(address recipient) external onlyOwner {
+        if (recipient == address(0)) revert PoolRegistryZeroAddress();
+        feeRecipient = recipient;
+        emit FeeRecipientChanged(recipient);
+    }
+
+    /// @notice Sets the operator self-stake below which pools are broken. Requirements: the caller is the owner.
+    function setMinSelfStake(uint256 amount) external onlyOwner {
+        minSelfStake = amount;
+        emit MinSelfStakeChanged(amount);
+    }
+
+    // ------------------------------------------------------------------ getters
+
+    /// @inheritdoc IPoolRegistry
+    function getPoolInfo(address pool) external view returns (PoolInfo memory info) {
+        Pool storage p = _existingPool(pool);
+        uint256 selfStake = _delegations[pool][p.operator].stake;
+        bool satisfied = selfStake >= minSelfStake;
+        info = PoolInfo({
+            operator: p.operator,
+            signingAddress: p.signingAddress,
+            commissionRate: p.commissionRate,
+            selfStakeSatisfied: satisfied,
+            state: !p.enabled ? PoolState.Disabled : (satisfied ? PoolState.Active : PoolState.Broken),
+            stakingLimit: p.stakingLimit,
+            isPrivate: p.isPrivate,
+            metaDataUrl: p.metaDataUrl,
+            metaDataContentHash: p.metaDataContentHash,
+            selfStake: selfStake,
+            index: p.index
+        });
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getStake(address pool, address delegator) external view returns (uint256 stake) {
+        _existingPool(pool);
+        return _delegations[pool][delegator].stake;
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getRewards(address pool, address delegator) external view returns (uint256 rewards) {
+        Pool storage p = _existingPool(pool);
+        (uint256 rewardPerStake, uint256 commission) = _previewDistribution(p, pool);
+        Delegation storage d = _delegations[pool][delegator];
+        rewards = (uint256(d.stake) * (rewardPerStake - d.rewardPerStakePaid)) / REWARD_PRECISION;
+        if (delegator == p.operator) rewards += commission;
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getTotalStake(address pool) external view returns (uint256 total, uint256 pending) {
+        return (_existingPool(pool).totalStake, 0);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getUndelegation(uint256 id) external view returns (Undelegation memory undelegation) {
+        PendingUndelegation memory u = _undelegations[id];
+        if (u.amount == 0) revert PoolRegistryUnknownUndelegation(id);
+        return Undelegation(_poolList[uint32(id >> 160)], address(uint160(id)), u.amount, u.fee, u.releaseAt);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function isDelegatorAllowed(address pool, address delegator) external view returns (bool allowed) {
+        Pool storage p = _existingPool(pool);
+        return !p.isPrivate || delegator == p.operator || _allowList[pool][delegator];
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getPoolCount() external view returns (uint256 count) {
+        return _poolList.length;
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getPools(uint256 offset, uint256 limit) external view returns (address[] memory pools) {
+        uint256 length = _poolList.length;
+        if (offset >= length) return new address[](0);
+        uint256 end = length - offset < limit ? length : offset + limit;
+        pools = new address[](end - offset);
+        for (uint256 i = offset; i < end; ++i) {
+            pools[i - offset] = _poolList[i];
+        }
+    }
+
+    /// @notice Accounting of one pool, for indexers and invariant checks.
+    /// @return accounted tokens in the vault the registry has taken into account
+    /// @return rewardPerStake the accumulator, times REWARD_PRECISION
+    /// @return rewardRemainder scaled reward waiting for the next distribution
+    /// @return commissionOwed the operator's unpaid commission
+    /// @return protocolFeesOwed unpaid protocol fees
+    function getPoolAccounting(
+        address pool
+    )
+        external
+        view
+        returns (
+            uint256 accounted,
+            uint256 rewardPerStake,
+            uint256 rewardRemainder,
+            uint256 commissionOwed,
+            uint256 protocolFeesOwed
+        )
+    {
+        Pool storage p = _existingPool(pool);
+        return (p.accounted, p.rewardPerStake, p.rewardRemainder, p.commissionOwed, p.protocolFeesOwed);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _delegate(address pool, address delegator, uint256 amount, bool pull) private {
+        Pool storage p = _existingPool(pool);
+        if (amount == 0) revert PoolRegistryZeroAmount();
+        _checkAccepts(p, pool, delegator);
+        _distribute(p, pool);
+
+        uint256 total = p.totalStake;
+        if (total + amount > p.stakingLimit) {
+            revert PoolRegistryStakingLimitExceeded(pool, total, p.stakingLimit, amount);
+        }
+        Delegation storage d = _delegations[pool][delegator];
+        uint256 stake = d.stake;
+        uint256 owed = _settle(p, d, stake);
+        uint256 accounted = uint256(p.accounted) + amount - owed;
+        if (accounted > type(uint96).max) revert PoolRegistryVaultFull(pool, p.accounted, amount);
+
+        _storeDelegation(pool, delegator, stake + amount, p.rewardPerStake);
+        p.totalStake = uint96(total + amount); // <= stakingLimit <= 2^96-1
+        p.accounted = uint96(accounted);
+        emit Delegated(pool, delegator, amount);
+
+        if (pull) {
+            token.safeTransferFrom(delegator, pool, amount);
+        } else {
+            token.safeTransfer(pool, amount); // arrived at the registry through transferAndCall
+        }
+        _payRewards(pool, delegator, owed);
+    }
+
+    /// @dev Refuses a delegation the pool does not take now. The operator may always add self-stake to an enabled
+    /// pool, which is how a broken pool is mended.
+    function _checkAccepts(Pool storage p, address pool, address delegator) private view {
+        if (!p.enabled) revert PoolRegistryPoolDisabled(pool);
+        address operator = p.operator;
+        if (delegator == operator) return;
+        if (p.isPrivate && !_allowList[pool][delegator]) revert PoolRegistryDelegatorNotAllowed(pool, delegator);
+        uint256 selfStake = _delegations[pool][operator].stake;
+        if (selfStake < minSelfStake) revert PoolRegistryPoolBroken(pool, selfStake, minSelfStake);
+    }
+
+    /// @dev Takes tokens that arrived at the vault since the last call into account and splits them. O(1).
+    function _distribute(Pool storage p, address pool) private returns (uint256 reward) {
+        uint256 accounted = p.accounted;
+        uint256 balance = token.balanceOf(pool);
+        if (balance <= accounted) return 0;
+        reward = balance - accounted;
+        // what does not fit the packed counters stays in the vault for a later distribution
+        uint256 room = type(uint96).max - accounted;
+        if (reward > room) reward = room;
+
+        uint256 protocolFee = (reward * protocolFeeRate) / PPM;
+        uint256 commission = ((reward - protocolFee) * p.commissionRate) / PPM;
+        uint256 toDelegators = reward - protocolFee - commission;
+        uint256 total = p.totalStake;
+        if (total == 0) {
+            // nobody to share with: the operator keeps it
+            commission += toDelegators;
+        } else if (toDelegators != 0) {
+            uint256 scaled = toDelegators * REWARD_PRECISION + p.rewardRemainder;
+            uint256 increase = scaled / total;
+            uint256 rewardPerStake = p.rewardPerStake;
+            // a tiny pool flooded with rewards could overflow the packed accumulator: what does not fit waits
+            uint256 headroom = type(uint160).max - rewardPerStake;
+            if (increase > headroom) increase = headroom;
+            p.rewardPerStake = uint160(rewardPerStake + increase);
+            p.rewardRemainder = scaled - increase * total;
+        }
+        p.commissionOwed += uint128(commission);
+        p.protocolFeesOwed += uint128(protocolFee);
+        p.accounted = uint96(accounted + reward);
+        emit RewardsDistributed(pool, reward, protocolFee, commission, toDelegators);
+    }
+
+    /// @dev What `_distribute` would do, without writing: the accumulator and commission owed after it.
+    function _previewDistribution(
+        Pool storage p,
+        address pool
+    ) private view returns (uint256 rewardPerStake, uint256 commissionOwed) {
+        rewardPerStake = p.rewardPerStake;
+        commissionOwed = p.commissionOwed;
+        uint256 accounted = p.accounted;
+        uint256 balance = token.balanceOf(pool);
+        if (balance <= accounted) return (rewardPerStake, commissionOwed);
+        uint256 reward = balance - accounted;
+        uint256 room = type(uint96).max - accounted;
+        if (reward > room) reward = room;
+        uint256 protocolFee = (reward * protocolFeeRate) / PPM;
+        uint256 commission = ((reward - protocolFee) * p.commissionRate) / PPM;
+        uint256 toDelegators = reward - protocolFee - commission;
+        uint256 total = p.totalStake;
+        if (total == 0) return (rewardPerStake, commissionOwed + commission + toDelegators);
+        uint256 increase = (toDelegators * REWARD_PRECISION + p.rewardRemainder) / total;
+        uint256 headroom = type(uint160).max - rewardPerStake;
+        if (increase > headroom) increase = headroom;
+        return (rewardPerStake + increase, commissionOwed + commission);
+    }
+
+    /// @dev The whole wei a delegation earned since it was last settled. The sub-wei fraction goes back into the
+    /// pool's remainder, to be shared with the next reward. The caller must store the new `rewardPerStakePaid`.
+    function _settle(Pool storage p, Delegation storage d, uint256 stake) private returns (uint256 owed) {
+        if (stake == 0) return 0;
+        uint256 accrued = stake * (p.rewardPerStake - d.rewardPerStakePaid);
+        owed = accrued / REWARD_PRECISION;
+        uint256 dust = accrued - owed * REWARD_PRECISION;
+        if (dust != 0) p.rewardRemainder += dust;
+    }
+
+    /// @dev Writes a delegation in one SSTORE; an emptied one is deleted for the gas refund.
+    function _storeDelegation(address pool, address delegator, uint256 stake, uint160 rewardPerStake) private {
+        if (stake == 0) {
+            delete _delegations[pool][delegator];
+        } else {
+            _delegations[pool][delegator] = Delegation(uint96(stake), rewardPerStake);
+        }
+    }
+
+    function _payRewards(address pool, address to, uint256 amount) private {
+        if (amount == 0) return;
+        emit RewardsWithdrawn(pool, to, amount);
+        PoolVault(pool).pay(to, amount);
+    }
+
+    function _existingPool(address pool) private view returns (Pool storage p) {
+        p = _pools[pool];
+        if (p.operator == address(0)) revert PoolRegistryUnknownPool(pool);
+    }
+
+    function _operatedPool(address pool) private view returns (Pool storage p) {
+        p = _existingPool(pool);
+        if (msg.sender != p.operator) revert PoolRegistryNotOperator(pool, msg.sender);
+    }
+
+    /// @dev id = nonce << 192 | pool index << 160 | delegator: unique per pool and readable without storage.
+    function _undelegationId(address delegator, uint256 index, uint256 nonce) private pure returns (uint256) {
+        return (nonce << 192) | (index << 160) | uint256(uint160(delegator));
+    }
+}
