@@ -31,10 +31,18 @@ async function measure(delegators: number): Promise<Row[]> {
   const supply = parseEther("1000000000");
   const token = await viem.deployContract("StakingToken", ["Stake", "STK", deployer.account.address, supply]);
   const registry = await viem.deployContract("PoolRegistry", [
-    token.address, 7n * 24n * 3600n, parseEther("1000"), 50_000n, deployer.account.address, deployer.account.address,
+    token.address,
+    7n * 24n * 3600n,
+    parseEther("1000"),
+    50_000n,
+    deployer.account.address,
+    deployer.account.address,
   ]);
   const factory = await viem.deployContract("BenchDelegators", [token.address, registry.address]);
-  await registry.write.registerPool([operator.account.address, 100_000n, "https://example.org/pool.json", `0x${"11".repeat(32)}`], { account: operator.account });
+  await registry.write.registerPool(
+    [operator.account.address, 100_000n, "https://example.org/pool.json", `0x${"11".repeat(32)}`],
+    { account: operator.account },
+  );
   const [pool] = await registry.read.getPools([0n, 1n]);
   if (!pool) throw new Error("pool not registered");
 
@@ -67,7 +75,9 @@ async function measure(delegators: number): Promise<Row[]> {
   const delegateExisting = await gasOf(registry.write.delegate([pool, parseEther("100")], { account: alice.account }));
   await token.write.transfer([pool, parseEther("25")]);
   await registry.write.distributeRewards([pool]);
-  const undelegate = await gasOf(registry.write.undelegate([pool, parseEther("100"), parseEther("1")], { account: alice.account }));
+  const undelegate = await gasOf(
+    registry.write.undelegate([pool, parseEther("100"), parseEther("1")], { account: alice.account }),
+  );
   await token.write.transfer([pool, parseEther("25")]);
   await registry.write.distributeRewards([pool]);
   const withdrawRewards = await gasOf(registry.write.withdrawRewards([pool], { account: alice.account }));
@@ -78,14 +88,24 @@ async function measure(delegators: number): Promise<Row[]> {
   const finalizeUndelegate = await gasOf(registry.write.finalizeUndelegate([id], { account: keeper.account }));
 
   const row = (metric: string, value: number, peer?: { name: string; value: number }): Row => ({
-    metric, value, unit: "gas", params: { delegators }, ...(peer ? { peer } : {}),
+    metric,
+    value,
+    unit: "gas",
+    params: { delegators },
+    ...(peer ? { peer } : {}),
   });
   return [
     row("delegate.new.gas", delegateNew, { name: "Synthetix StakingRewards.stake", value: SYNTHETIX.stake }),
     row("delegate.existing.gas", delegateExisting, { name: "Synthetix StakingRewards.stake", value: SYNTHETIX.stake }),
     row("undelegate.gas", undelegate, { name: "Synthetix StakingRewards.withdraw", value: SYNTHETIX.withdraw }),
-    row("finalizeUndelegate.gas", finalizeUndelegate, { name: "Synthetix StakingRewards.withdraw", value: SYNTHETIX.withdraw }),
-    row("withdrawRewards.gas", withdrawRewards, { name: "Synthetix StakingRewards.getReward", value: SYNTHETIX.getReward }),
+    row("finalizeUndelegate.gas", finalizeUndelegate, {
+      name: "Synthetix StakingRewards.withdraw",
+      value: SYNTHETIX.withdraw,
+    }),
+    row("withdrawRewards.gas", withdrawRewards, {
+      name: "Synthetix StakingRewards.getReward",
+      value: SYNTHETIX.getReward,
+    }),
     row("distributeRewards.gas", distribute),
   ];
 }
@@ -97,7 +117,14 @@ for (const count of DELEGATOR_COUNTS) {
 }
 
 const metrics = [...new Set(rows.map((r) => r.metric))];
-const header = ["operation", ...DELEGATOR_COUNTS.map((n) => `${n} delegators`), "spread", "peer", "ratio", `goal <= ${GOAL_RATIO}`];
+const header = [
+  "operation",
+  ...DELEGATOR_COUNTS.map((n) => `${n} delegators`),
+  "spread",
+  "peer",
+  "ratio",
+  `goal <= ${GOAL_RATIO}`,
+];
 const lines = metrics.map((metric) => {
   const byCount = DELEGATOR_COUNTS.map((n) => rows.find((r) => r.metric === metric && r.params.delegators === n)!);
   const values = byCount.map((r) => r.value);
@@ -110,7 +137,13 @@ const lines = metrics.map((metric) => {
     `${(spread * 100).toFixed(2)}%`,
     peer ? `${peer.name} ${peer.value.toLocaleString("en-US")}` : "—",
     ratio === undefined ? "—" : ratio.toFixed(3),
-    ratio === undefined ? (spread <= 0.01 ? "flat" : "NOT FLAT") : ratio <= GOAL_RATIO && spread <= 0.01 ? "met" : "MISSED",
+    ratio === undefined
+      ? spread <= 0.01
+        ? "flat"
+        : "NOT FLAT"
+      : ratio <= GOAL_RATIO && spread <= 0.01
+        ? "met"
+        : "MISSED",
   ];
 });
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

@@ -8,7 +8,8 @@ interface IERC677 is IERC20 {
     /// @notice Emitted alongside ERC-20's `Transfer` by `transferAndCall`, carrying the call data.
     event Transfer(address indexed from, address indexed to, uint256 value, bytes data);
 
-    /// @notice Transfers `value` to `to` and, if `to` is a contract, calls `to.onTokenTransfer(msg.sender, value, data)`.
+    /// @notice Transfers `value` to `to`; if `to` is a contract, then calls
+    /// `to.onTokenTransfer(msg.sender, value, data)`.
     function transferAndCall(address to, uint256 value, bytes calldata data) external returns (bool success);
 }
 
