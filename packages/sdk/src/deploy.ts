@@ -1,0 +1,104 @@
+// Deploys a poolnet network: the stake token (unless an existing one is given) and the PoolRegistry.
+import {
+  getAddress,
+  type Account,
+  type Address,
+  type Chain,
+  type Hash,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { InvalidInputError, NonRetryableError, type PoolnetErrorType } from "./errors.ts";
+import { poolRegistryAbi, poolRegistryBytecode, stakingTokenAbi, stakingTokenBytecode } from "./generated/contracts.ts";
+import { described } from "./internal/client.ts";
+
+/** A new StakingToken whose whole fixed supply goes to `holder`. */
+export type NewStakingToken = { name: string; symbol: string; holder: Address; supply: bigint };
+
+export type DeployPoolnetParameters = {
+  /** The stake and reward token: an existing ERC-677 token (LINK on a public network) or a new StakingToken. */
+  token: { address: Address } | NewStakingToken;
+  /** Seconds an undelegation thaws before it can be finalized. */
+  thawingPeriod: bigint;
+  /** Operator self-stake, in token units, below which a pool is broken. */
+  minSelfStake: bigint;
+  /** Share of every reward taken as the protocol fee, in parts per million (at most 200_000). */
+  protocolFeeRate: bigint;
+  /** Where protocol fees are paid (the owners). */
+  feeRecipient: Address;
+  /** Governance of the registry. */
+  owner: Address;
+};
+
+export type DeployPoolnetReturnType = {
+  token: Address;
+  registry: Address;
+  /** The block the registry was deployed in: where an indexer starts reading logs. */
+  deployedAtBlock: bigint;
+};
+
+export type DeployPoolnetErrorType = PoolnetErrorType;
+
+/**
+ * Deploys the StakingToken (when `params.token` describes a new one), then the PoolRegistry, each after the other's
+ * receipt, and returns their addresses.
+ */
+export async function deployPoolnet(
+  walletClient: WalletClient<Transport, Chain | undefined, Account>,
+  publicClient: PublicClient,
+  params: DeployPoolnetParameters,
+): Promise<DeployPoolnetReturnType> {
+  if (params.protocolFeeRate < 0n || params.protocolFeeRate > 200_000n) {
+    throw new InvalidInputError(`protocolFeeRate must be from 0 to 200000 ppm, got ${params.protocolFeeRate}`);
+  }
+  return described(async () => {
+    let token: Address;
+    if ("address" in params.token) {
+      token = getAddress(params.token.address);
+      const code = await publicClient.getCode({ address: token });
+      if (code === undefined || code === "0x") {
+        throw new InvalidInputError(`there is no contract at the stake token address ${token}`);
+      }
+    } else {
+      const { name, symbol, holder, supply } = params.token;
+      const hash = await walletClient.deployContract({
+        abi: stakingTokenAbi,
+        bytecode: stakingTokenBytecode,
+        args: [name, symbol, holder, supply],
+        account: walletClient.account,
+        chain: walletClient.chain,
+      });
+      token = (await deployedAt(publicClient, hash, "StakingToken")).address;
+    }
+
+    const hash = await walletClient.deployContract({
+      abi: poolRegistryAbi,
+      bytecode: poolRegistryBytecode,
+      args: [
+        token,
+        params.thawingPeriod,
+        params.minSelfStake,
+        params.protocolFeeRate,
+        params.feeRecipient,
+        params.owner,
+      ],
+      account: walletClient.account,
+      chain: walletClient.chain,
+    });
+    const registry = await deployedAt(publicClient, hash, "PoolRegistry");
+    return { token, registry: registry.address, deployedAtBlock: registry.blockNumber };
+  });
+}
+
+async function deployedAt(
+  publicClient: PublicClient,
+  hash: Hash,
+  name: string,
+): Promise<{ address: Address; blockNumber: bigint }> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) {
+    throw new NonRetryableError(`the ${name} deployment reverted`, { details: `transaction ${hash}` });
+  }
+  return { address: getAddress(receipt.contractAddress), blockNumber: receipt.blockNumber };
+}

@@ -1,0 +1,214 @@
+// The sdk's one error tree, and the translation of every contract and transport failure into a readable sentence.
+import {
+  BaseError,
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
+  HttpRequestError,
+  InsufficientFundsError,
+  LimitExceededRpcError,
+  SocketClosedError,
+  TimeoutError,
+  WebSocketRequestError,
+  type Address,
+} from "viem";
+import { formatAmount, formatPpm } from "./internal/numbers.ts";
+
+export type PoolnetErrorOptions = {
+  /** What went wrong underneath, for logs; never shown as the headline. */
+  details?: string | undefined;
+  cause?: unknown;
+};
+
+/** Base of every error the sdk throws: `shortMessage` is one sentence fit for a user, `details` is for logs. */
+export class PoolnetError extends Error {
+  override name = "PoolnetError";
+  readonly shortMessage: string;
+  readonly details: string | undefined;
+
+  constructor(shortMessage: string, options: PoolnetErrorOptions = {}) {
+    super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+  }
+}
+
+/** The same call may succeed later (the chain was unreachable, the node was busy): a service may retry it. */
+export class RetryableError extends PoolnetError {
+  override name = "RetryableError";
+}
+
+/** Retrying the same call will fail the same way (a revert, bad input): a service should give up or change it. */
+export class NonRetryableError extends PoolnetError {
+  override name = "NonRetryableError";
+}
+
+/** Input refused before anything was sent: a malformed address or amount, a broken deployment file. */
+export class InvalidInputError extends NonRetryableError {
+  override name = "InvalidInputError";
+}
+
+/** The RPC endpoint did not answer (refused, timed out, closed): the chain may be down or still starting. */
+export class ChainUnreachableError extends RetryableError {
+  override name = "ChainUnreachableError";
+  readonly url: string | undefined;
+
+  constructor(url: string | undefined, options: PoolnetErrorOptions = {}) {
+    // viem reports "http://host:port/" for "http://host:port": show the address as people write it
+    super(
+      url === undefined ? "cannot reach the chain" : `cannot reach the chain at ${url.replace(/(\/\/[^/]+)\/$/, "$1")}`,
+      options,
+    );
+    this.url = url;
+  }
+}
+
+export type ContractRevertErrorOptions = PoolnetErrorOptions & {
+  /** The custom error's name, e.g. "PoolRegistryPoolDisabled"; undefined for a revert without a known error. */
+  errorName?: string | undefined;
+  args?: readonly unknown[] | undefined;
+};
+
+/** A contract refused the call; `errorName` and `args` are the decoded custom error when it is known. */
+export class ContractRevertError extends NonRetryableError {
+  override name = "ContractRevertError";
+  readonly errorName: string | undefined;
+  readonly args: readonly unknown[];
+
+  constructor(shortMessage: string, options: ContractRevertErrorOptions = {}) {
+    super(shortMessage, options);
+    this.errorName = options.errorName;
+    this.args = options.args ?? [];
+  }
+}
+
+/** Everything an sdk action throws; narrow with `instanceof` (RetryableError or NonRetryableError decides a retry). */
+export type PoolnetErrorType =
+  ContractRevertError | ChainUnreachableError | InvalidInputError | RetryableError | NonRetryableError;
+
+type Describe = (args: readonly unknown[]) => string;
+
+const amount = (value: unknown): string => formatAmount(value as bigint);
+const address = (value: unknown): Address => value as Address;
+const date = (seconds: unknown): string =>
+  new Date(Number(seconds as bigint) * 1000).toISOString().replace(".000Z", "Z").replace("T", " ");
+
+/** One sentence per custom error the registry, its vaults and the stake token can revert with. */
+const contractErrors: Record<string, Describe> = {
+  PoolRegistryUnknownPool: ([pool]) => `there is no pool at ${address(pool)}`,
+  PoolRegistryZeroAmount: () => "the amount must be more than 0",
+  PoolRegistryZeroAddress: () => "an address given is the zero address",
+  PoolRegistryRateTooHigh: ([rate, maxRate]) =>
+    `the rate ${formatPpm(rate as bigint)} is above the highest allowed, ${formatPpm(maxRate as bigint)}`,
+  PoolRegistryNotOperator: ([pool, caller]) => `${address(caller)} is not the operator of pool ${address(pool)}`,
+  PoolRegistryPoolDisabled: ([pool]) => `pool ${address(pool)} is disabled: it takes no delegations`,
+  PoolRegistryPoolBroken: ([pool, selfStake, minSelfStake]) =>
+    `pool ${address(pool)} is broken: its operator's self-stake is ${amount(selfStake)} of the ` +
+    `${amount(minSelfStake)} required, so it takes no delegations from others`,
+  PoolRegistryDelegatorNotAllowed: ([pool, delegator]) =>
+    `pool ${address(pool)} is private and ${address(delegator)} is not on its allow-list`,
+  PoolRegistryStakingLimitExceeded: ([pool, totalStake, stakingLimit, added]) =>
+    `pool ${address(pool)} is full: ${amount(totalStake)} of ${amount(stakingLimit)} staked, cannot add ${amount(added)}`,
+  PoolRegistryLimitBelowStake: ([pool, stakingLimit, totalStake]) =>
+    `the staking limit ${amount(stakingLimit)} is below the ${amount(totalStake)} already staked in pool ${address(pool)}`,
+  PoolRegistryLimitTooLarge: ([stakingLimit, maxLimit]) =>
+    `the staking limit ${amount(stakingLimit)} is above the largest possible, ${amount(maxLimit)}`,
+  PoolRegistryInsufficientStake: ([pool, delegator, stake, requested]) =>
+    `${address(delegator)} has ${amount(stake)} staked in pool ${address(pool)}, cannot undelegate ${amount(requested)}`,
+  PoolRegistryFeeExceedsAmount: ([fee, requested]) =>
+    `the finalization fee ${amount(fee)} is more than the amount undelegated, ${amount(requested)}`,
+  PoolRegistryUnknownUndelegation: ([id]) => `there is no pending undelegation with id ${String(id)}`,
+  PoolRegistryUndelegationNotDue: ([id, releaseAt]) =>
+    `undelegation ${String(id)} is still thawing: it can be finalized from ${date(releaseAt)}`,
+  PoolRegistryNothingToWithdraw: ([pool, account]) =>
+    `${address(account)} has nothing to withdraw from pool ${address(pool)}`,
+  PoolRegistryUnsupportedToken: ([token]) =>
+    `${address(token)} is not the stake token: the registry only takes its own token`,
+  PoolRegistryInvalidPoolData: ([data]) =>
+    `the data sent with the tokens must be one ABI-encoded pool address, got ${String(data)}`,
+  PoolRegistryVaultFull: ([pool, accounted, added]) =>
+    `the vault of pool ${address(pool)} is full: it holds ${amount(accounted)} and cannot take ${amount(added)} more`,
+  PoolRegistryTooManyPools: () => "the registry holds as many pools as it can",
+  PoolVaultUnauthorized: ([caller]) => `${address(caller)} may not pay out of a pool vault: only the registry may`,
+  ERC20InsufficientBalance: ([sender, balance, needed]) =>
+    `${address(sender)} holds ${amount(balance)} tokens, needs ${amount(needed)}`,
+  ERC20InsufficientAllowance: ([spender, allowance, needed]) =>
+    `${address(spender)} is allowed to spend ${amount(allowance)} tokens, needs ${amount(needed)}: approve more first`,
+  OwnableUnauthorizedAccount: ([account]) => `${address(account)} is not the owner of the contract`,
+  SafeERC20FailedOperation: ([token]) => `a transfer of token ${address(token)} failed`,
+  ReentrancyGuardReentrantCall: () => "the contract refused a re-entrant call",
+};
+
+/**
+ * Turns anything thrown while talking to the chain into a PoolnetError: a decoded custom error becomes a
+ * ContractRevertError with one readable sentence, an unreachable endpoint a ChainUnreachableError (retryable).
+ */
+export function describeContractError(error: unknown): PoolnetError {
+  if (error instanceof PoolnetError) return error;
+  if (!(error instanceof BaseError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new NonRetryableError(message, { cause: error });
+  }
+
+  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted instanceof ContractFunctionRevertedError) return describeRevert(reverted, error);
+
+  const zeroData = error.walk((e) => e instanceof ContractFunctionZeroDataError);
+  if (zeroData) {
+    const execution = error.walk((e) => e instanceof ContractFunctionExecutionError);
+    const at = execution instanceof ContractFunctionExecutionError ? ` at ${execution.contractAddress}` : "";
+    return new NonRetryableError(
+      `no contract answered${at}: is the deployment file for this chain, and the chain the one it was deployed on?`,
+      { details: error.shortMessage, cause: error },
+    );
+  }
+
+  const transport = error.walk(
+    (e) =>
+      e instanceof HttpRequestError ||
+      e instanceof TimeoutError ||
+      e instanceof WebSocketRequestError ||
+      e instanceof SocketClosedError,
+  );
+  if (transport) {
+    const url = "url" in transport && typeof transport.url === "string" ? transport.url : undefined;
+    return new ChainUnreachableError(url, { details: error.shortMessage, cause: error });
+  }
+
+  if (error.walk((e) => e instanceof InsufficientFundsError)) {
+    return new NonRetryableError("the account does not hold enough of the chain's native coin to pay for gas", {
+      details: error.shortMessage,
+      cause: error,
+    });
+  }
+  if (error.walk((e) => e instanceof LimitExceededRpcError)) {
+    return new RetryableError("the RPC endpoint is rate-limiting requests", {
+      details: error.shortMessage,
+      cause: error,
+    });
+  }
+  return new NonRetryableError(error.shortMessage, { details: error.details, cause: error });
+}
+
+function describeRevert(reverted: ContractFunctionRevertedError, outer: BaseError): ContractRevertError {
+  const options = { details: outer.shortMessage, cause: outer };
+  const data = reverted.data;
+  if (data !== undefined && data.errorName !== "Error" && data.errorName !== "Panic") {
+    const args = data.args ?? [];
+    const describe = contractErrors[data.errorName];
+    const sentence = describe
+      ? describe(args)
+      : `the contract refused: ${data.errorName}(${args.map((arg) => String(arg)).join(", ")})`;
+    return new ContractRevertError(sentence, { ...options, errorName: data.errorName, args });
+  }
+  if (reverted.reason !== undefined) {
+    return new ContractRevertError(`the contract refused: ${reverted.reason}`, options);
+  }
+  if (reverted.signature !== undefined) {
+    return new ContractRevertError(
+      `the contract refused with an error the sdk does not know (selector ${reverted.signature})`,
+      options,
+    );
+  }
+  return new ContractRevertError("the contract call reverted without a reason", options);
+}

@@ -1,0 +1,161 @@
+// The public API of @poolnet/sdk: the contracts' ABIs, typed actions over viem, the shared math, errors.
+// Everything else is internal. index.test.ts snapshots the names exported here, so a change shows in review.
+
+export {
+  ChainUnreachableError,
+  ContractRevertError,
+  InvalidInputError,
+  NonRetryableError,
+  PoolnetError,
+  RetryableError,
+  describeContractError,
+  type ContractRevertErrorOptions,
+  type PoolnetErrorOptions,
+  type PoolnetErrorType,
+} from "./errors.ts";
+export {
+  PPM,
+  formatNumber,
+  formatRate,
+  formatTokenAmount,
+  parseAddress,
+  parseRate,
+  parseTokenAmount,
+} from "./format.ts";
+export { parseDeployment, readDeployment, writeDeployment, type Deployment } from "./deployment.ts";
+export {
+  delegatorShare,
+  splitReward,
+  type DelegatorShareParameters,
+  type RewardSplit,
+  type SplitRewardParameters,
+} from "./math/rewards.ts";
+export { computeEconomics, defaultEconomicsInputs, type Economics, type EconomicsInputs } from "./math/economics.ts";
+export type { ReadClient, WriteClient } from "./internal/client.ts";
+
+export {
+  getPoolCount,
+  type GetPoolCountErrorType,
+  type GetPoolCountParameters,
+  type GetPoolCountReturnType,
+} from "./actions/getPoolCount.ts";
+export {
+  getPoolInfo,
+  type GetPoolInfoErrorType,
+  type GetPoolInfoParameters,
+  type GetPoolInfoReturnType,
+  type PoolInfo,
+  type PoolState,
+} from "./actions/getPoolInfo.ts";
+export {
+  getStake,
+  type GetStakeErrorType,
+  type GetStakeParameters,
+  type GetStakeReturnType,
+} from "./actions/getStake.ts";
+export {
+  getRewards,
+  type GetRewardsErrorType,
+  type GetRewardsParameters,
+  type GetRewardsReturnType,
+} from "./actions/getRewards.ts";
+export {
+  getTotalStake,
+  type GetTotalStakeErrorType,
+  type GetTotalStakeParameters,
+  type GetTotalStakeReturnType,
+} from "./actions/getTotalStake.ts";
+export {
+  listPools,
+  type ListPoolsErrorType,
+  type ListPoolsParameters,
+  type ListPoolsReturnType,
+} from "./actions/listPools.ts";
+export {
+  getUndelegation,
+  type GetUndelegationErrorType,
+  type GetUndelegationParameters,
+  type GetUndelegationReturnType,
+  type Undelegation,
+} from "./actions/getUndelegation.ts";
+export {
+  registerPool,
+  type RegisterPoolErrorType,
+  type RegisterPoolParameters,
+  type RegisterPoolReturnType,
+} from "./actions/registerPool.ts";
+export {
+  delegate,
+  type DelegateErrorType,
+  type DelegateParameters,
+  type DelegateReturnType,
+} from "./actions/delegate.ts";
+export {
+  undelegate,
+  type UndelegateErrorType,
+  type UndelegateParameters,
+  type UndelegateReturnType,
+} from "./actions/undelegate.ts";
+export {
+  finalizeUndelegate,
+  type FinalizeUndelegateErrorType,
+  type FinalizeUndelegateParameters,
+  type FinalizeUndelegateReturnType,
+} from "./actions/finalizeUndelegate.ts";
+export {
+  withdrawRewards,
+  type WithdrawRewardsErrorType,
+  type WithdrawRewardsParameters,
+  type WithdrawRewardsReturnType,
+} from "./actions/withdrawRewards.ts";
+export {
+  redelegateRewards,
+  type RedelegateRewardsErrorType,
+  type RedelegateRewardsParameters,
+  type RedelegateRewardsReturnType,
+} from "./actions/redelegateRewards.ts";
+export {
+  setStakingLimit,
+  type SetStakingLimitErrorType,
+  type SetStakingLimitParameters,
+  type SetStakingLimitReturnType,
+} from "./actions/setStakingLimit.ts";
+export {
+  enablePool,
+  type EnablePoolErrorType,
+  type EnablePoolParameters,
+  type EnablePoolReturnType,
+} from "./actions/enablePool.ts";
+export {
+  disablePool,
+  type DisablePoolErrorType,
+  type DisablePoolParameters,
+  type DisablePoolReturnType,
+} from "./actions/disablePool.ts";
+export {
+  setPoolPrivate,
+  type SetPoolPrivateErrorType,
+  type SetPoolPrivateParameters,
+  type SetPoolPrivateReturnType,
+} from "./actions/setPoolPrivate.ts";
+export {
+  setDelegatorAllowed,
+  type SetDelegatorAllowedErrorType,
+  type SetDelegatorAllowedParameters,
+  type SetDelegatorAllowedReturnType,
+} from "./actions/setDelegatorAllowed.ts";
+export {
+  deployPoolnet,
+  type DeployPoolnetErrorType,
+  type DeployPoolnetParameters,
+  type DeployPoolnetReturnType,
+  type NewStakingToken,
+} from "./deploy.ts";
+export {
+  poolRegistryAbi,
+  poolRegistryBytecode,
+  poolVaultAbi,
+  poolVaultBytecode,
+  stakingTokenAbi,
+  stakingTokenBytecode,
+} from "./generated/contracts.ts";
