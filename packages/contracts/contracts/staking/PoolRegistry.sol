@@ -472,8 +472,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         uint256 toDelegators = reward - protocolFee - commission;
         uint256 total = p.totalStake;
         if (total == 0) {
-            // nobody to share with: the operator keeps it
+            // nobody to share with: the operator keeps it, and the event reports it as commission, not twice
             commission += toDelegators;
+            toDelegators = 0;
         } else if (toDelegators != 0) {
             uint256 scaled = toDelegators * REWARD_PRECISION + p.rewardRemainder;
             uint256 increase = scaled / total;

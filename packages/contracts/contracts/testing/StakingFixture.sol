@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {PoolRegistry} from "../staking/PoolRegistry.sol";
+import {StakingToken} from "../token/StakingToken.sol";
+import {TestBase} from "./TestBase.sol";
+import {vm} from "./Vm.sol";
+
+/// @title StakingFixture: a token, a registry and one pool with its operator's self-stake, for the Solidity tests.
+abstract contract StakingFixture is TestBase {
+    uint256 internal constant SUPPLY = 1e30; // above 2^96, so a vault can be filled past its packed counters
+    uint256 internal constant THAWING_PERIOD = 7 days;
+    uint256 internal constant MIN_SELF_STAKE = 100e18;
+    uint256 internal constant PROTOCOL_FEE_RATE = 50_000; // 5%
+    uint256 internal constant COMMISSION_RATE = 100_000; // 10%
+    uint256 internal constant PPM = 1_000_000;
+    uint256 internal constant PRECISION = 1e27;
+    uint256 internal constant MAX_UINT96 = type(uint96).max;
+
+    address internal immutable owner = _named("owner");
+    address internal immutable feeRecipient = _named("feeRecipient");
+    address internal immutable operator = _named("operator");
+    address internal immutable signer = _named("signer");
+    address internal immutable alice = _named("alice");
+    address internal immutable bob = _named("bob");
+    address internal immutable carol = _named("carol");
+    address internal immutable keeper = _named("keeper");
+    address internal immutable stranger = _named("stranger");
+
+    StakingToken internal token;
+    PoolRegistry internal registry;
+    /// @dev Registered by `setUp` with COMMISSION_RATE, its operator holding exactly MIN_SELF_STAKE.
+    address internal pool;
+
+    function setUp() public virtual {
+        token = new StakingToken("Pool Stake", "STK", address(this), SUPPLY);
+        registry = new PoolRegistry(token, THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
+        pool = _registerPool(operator, COMMISSION_RATE);
+        _delegate(operator, pool, MIN_SELF_STAKE);
+    }
+
+    function _registerPool(address poolOperator, uint256 commissionRate) internal returns (address) {
+        vm.prank(poolOperator);
+        return registry.registerPool(signer, commissionRate, "https://pools.example/operator.json", keccak256("meta"));
+    }
+
+    /// @dev Gives `delegator` `amount` tokens and delegates them with approve + `delegate`.
+    function _delegate(address delegator, address toPool, uint256 amount) internal {
+        token.transfer(delegator, amount);
+        vm.startPrank(delegator);
+        token.approve(address(registry), amount);
+        registry.delegate(toPool, amount);
+        vm.stopPrank();
+    }
+
+    /// @dev A reward arrives: tokens sent straight to the pool's vault, as an aggregator's payout would.
+    function _reward(address toPool, uint256 amount) internal {
+        token.transfer(toPool, amount);
+    }
+
+    function _undelegate(address delegator, address fromPool, uint256 amount, uint256 fee) internal returns (uint256) {
+        vm.prank(delegator);
+        return registry.undelegate(fromPool, amount, fee);
+    }
+
+    function _totalStake(address ofPool) internal view returns (uint256 total) {
+        (total, ) = registry.getTotalStake(ofPool);
+    }
+
+    function _accounted(address ofPool) internal view returns (uint256 accounted) {
+        (accounted, , , , ) = registry.getPoolAccounting(ofPool);
+    }
+
+    function _commissionOwed(address ofPool) internal view returns (uint256 commissionOwed) {
+        (, , , commissionOwed, ) = registry.getPoolAccounting(ofPool);
+    }
+
+    function _protocolFeesOwed(address ofPool) internal view returns (uint256 protocolFeesOwed) {
+        (, , , , protocolFeesOwed) = registry.getPoolAccounting(ofPool);
+    }
+
+    function _balance(address account) internal view returns (uint256) {
+        return IERC20(address(token)).balanceOf(account);
+    }
+
+    /// @dev The id the registry gives an undelegation: nonce << 192 | pool index << 160 | delegator.
+    function _undelegationId(address delegator, uint256 poolIndex, uint256 nonce) internal pure returns (uint256) {
+        return (nonce << 192) | (poolIndex << 160) | uint256(uint160(delegator));
+    }
+}
