@@ -503,7 +503,7 @@ describe("PoolRegistry — E2E (LinkPool's list, for pools)", () => {
         [alice.account.address, keeper.account.address, pool],
         () => registry.write.finalizeUndelegate([id], { account: keeper.account }),
       );
-      // UndelegationFinalized.amount is what the delegator receives: the undelegated amount less the fee
+      // UndelegationFinalized.amount is the undelegated amount, as in Undelegated; the delegator receives it less the fee
       await expectEvents(publicClient, result, registry, [
         {
           eventName: "UndelegationFinalized",
@@ -511,7 +511,7 @@ describe("PoolRegistry — E2E (LinkPool's list, for pools)", () => {
             id,
             pool,
             delegator: alice.account.address,
-            amount: amount - fee,
+            amount,
             fee,
             caller: keeper.account.address,
           },

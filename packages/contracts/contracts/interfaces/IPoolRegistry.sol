@@ -61,6 +61,8 @@ interface IPoolRegistry {
         uint256 fee,
         uint256 releaseAt
     );
+    /// @notice `amount` is the undelegated amount, as in `Undelegated`: the delegator received `amount - fee`, the
+    /// caller `fee`.
     event UndelegationFinalized(
         uint256 indexed id,
         address indexed pool,

@@ -14,8 +14,9 @@ import {PoolVault} from "./PoolVault.sol";
 /// @notice Each reward that reaches a pool's vault is split into a protocol fee, the operator's commission, and the
 /// rest pro rata to stake (D = S/T·O) through a reward-per-stake accumulator: no loop over delegators anywhere.
 /// @dev Rounding: the accumulator keeps the scaled remainder of every division (`rewardRemainder`) and every
-/// sub-wei fraction a delegator could not be paid goes back into it, so no wei is ever lost; each delegator's share of
-/// a reward is at most 1 wei below the exact one and the difference is paid out with a later reward.
+/// sub-wei fraction a delegator could not be paid goes back into it, so no wei is ever lost. Each delegator's share of
+/// a reward is at most 1 wei below the exact one; those fractions are shared out with the next reward among whoever is
+/// staked then, so a share of a later reward can be up to 1 wei above its exact value.
 contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -230,7 +231,7 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
             _pools[pool].accounted -= u.amount;
         }
         uint256 paid = u.amount - u.fee;
-        emit UndelegationFinalized(id, pool, delegator, paid, u.fee, msg.sender);
+        emit UndelegationFinalized(id, pool, delegator, u.amount, u.fee, msg.sender);
         PoolVault vault = PoolVault(pool);
         if (paid != 0) vault.pay(delegator, paid);
         if (u.fee != 0) vault.pay(msg.sender, u.fee);
@@ -352,10 +353,10 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     /// @inheritdoc IPoolRegistry
     function getRewards(address pool, address delegator) external view returns (uint256 rewards) {
         Pool storage p = _existingPool(pool);
-        (uint256 rewardPerStake, uint256 commission) = _previewDistribution(p, pool);
+        Distribution memory next = _computeDistribution(p, pool);
         Delegation storage d = _delegations[pool][delegator];
-        rewards = (uint256(d.stake) * (rewardPerStake - d.rewardPerStakePaid)) / REWARD_PRECISION;
-        if (delegator == p.operator) rewards += commission;
+        rewards = (uint256(d.stake) * (next.rewardPerStake - d.rewardPerStakePaid)) / REWARD_PRECISION;
+        if (delegator == p.operator) rewards += p.commissionOwed + next.commission;
     }
 
     /// @inheritdoc IPoolRegistry
@@ -457,62 +458,58 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         if (selfStake < minSelfStake) revert PoolRegistryPoolBroken(pool, selfStake, minSelfStake);
     }
 
-    /// @dev Takes tokens that arrived at the vault since the last call into account and splits them. O(1).
+    /// @dev How the tokens that arrived at a pool's vault since the last distribution split. O(1).
+    struct Distribution {
+        uint256 reward;
+        uint256 protocolFee;
+        uint256 commission; // includes the delegators' part when the pool has no stake
+        uint256 toDelegators;
+        uint256 rewardPerStake; // the accumulator after the distribution
+        uint256 rewardRemainder; // the scaled remainder after the distribution (unset when reward is 0)
+    }
+
+    /// @dev Takes tokens that arrived at the vault since the last call into account and splits them.
     function _distribute(Pool storage p, address pool) private returns (uint256 reward) {
+        Distribution memory d = _computeDistribution(p, pool);
+        reward = d.reward;
+        if (reward == 0) return 0;
+        p.rewardPerStake = uint160(d.rewardPerStake); // capped at 2^160-1 by _computeDistribution
+        p.rewardRemainder = d.rewardRemainder;
+        p.commissionOwed += uint128(d.commission); // <= reward <= 2^96-1
+        p.protocolFeesOwed += uint128(d.protocolFee);
+        p.accounted += uint96(reward); // accounted + reward <= 2^96-1 by _computeDistribution
+        emit RewardsDistributed(pool, reward, d.protocolFee, d.commission, d.toDelegators);
+    }
+
+    /// @dev The split `_distribute` applies, without writing: shared with the `getRewards` view.
+    function _computeDistribution(Pool storage p, address pool) private view returns (Distribution memory d) {
+        d.rewardPerStake = p.rewardPerStake;
         uint256 accounted = p.accounted;
         uint256 balance = token.balanceOf(pool);
-        if (balance <= accounted) return 0;
-        reward = balance - accounted;
+        if (balance <= accounted) return d; // nothing arrived: d.rewardRemainder is not read (gas savings)
+        d.rewardRemainder = p.rewardRemainder;
+        uint256 reward = balance - accounted;
         // what does not fit the packed counters stays in the vault for a later distribution
         uint256 room = type(uint96).max - accounted;
         if (reward > room) reward = room;
-
-        uint256 protocolFee = (reward * protocolFeeRate) / PPM;
-        uint256 commission = ((reward - protocolFee) * p.commissionRate) / PPM;
-        uint256 toDelegators = reward - protocolFee - commission;
+        d.reward = reward;
+        d.protocolFee = (reward * protocolFeeRate) / PPM;
+        d.commission = ((reward - d.protocolFee) * p.commissionRate) / PPM;
+        d.toDelegators = reward - d.protocolFee - d.commission;
         uint256 total = p.totalStake;
         if (total == 0) {
             // nobody to share with: the operator keeps it, and the event reports it as commission, not twice
-            commission += toDelegators;
-            toDelegators = 0;
-        } else if (toDelegators != 0) {
-            uint256 scaled = toDelegators * REWARD_PRECISION + p.rewardRemainder;
+            d.commission += d.toDelegators;
+            d.toDelegators = 0;
+        } else if (d.toDelegators != 0) {
+            uint256 scaled = d.toDelegators * REWARD_PRECISION + d.rewardRemainder;
             uint256 increase = scaled / total;
-            uint256 rewardPerStake = p.rewardPerStake;
             // a tiny pool flooded with rewards could overflow the packed accumulator: what does not fit waits
-            uint256 headroom = type(uint160).max - rewardPerStake;
+            uint256 headroom = type(uint160).max - d.rewardPerStake;
             if (increase > headroom) increase = headroom;
-            p.rewardPerStake = uint160(rewardPerStake + increase);
-            p.rewardRemainder = scaled - increase * total;
+            d.rewardPerStake += increase;
+            d.rewardRemainder = scaled - increase * total;
         }
-        p.commissionOwed += uint128(commission);
-        p.protocolFeesOwed += uint128(protocolFee);
-        p.accounted = uint96(accounted + reward);
-        emit RewardsDistributed(pool, reward, protocolFee, commission, toDelegators);
-    }
-
-    /// @dev What `_distribute` would do, without writing: the accumulator and commission owed after it.
-    function _previewDistribution(
-        Pool storage p,
-        address pool
-    ) private view returns (uint256 rewardPerStake, uint256 commissionOwed) {
-        rewardPerStake = p.rewardPerStake;
-        commissionOwed = p.commissionOwed;
-        uint256 accounted = p.accounted;
-        uint256 balance = token.balanceOf(pool);
-        if (balance <= accounted) return (rewardPerStake, commissionOwed);
-        uint256 reward = balance - accounted;
-        uint256 room = type(uint96).max - accounted;
-        if (reward > room) reward = room;
-        uint256 protocolFee = (reward * protocolFeeRate) / PPM;
-        uint256 commission = ((reward - protocolFee) * p.commissionRate) / PPM;
-        uint256 toDelegators = reward - protocolFee - commission;
-        uint256 total = p.totalStake;
-        if (total == 0) return (rewardPerStake, commissionOwed + commission + toDelegators);
-        uint256 increase = (toDelegators * REWARD_PRECISION + p.rewardRemainder) / total;
-        uint256 headroom = type(uint160).max - rewardPerStake;
-        if (increase > headroom) increase = headroom;
-        return (rewardPerStake + increase, commissionOwed + commission);
     }
 
     /// @dev The whole wei a delegation earned since it was last settled. The sub-wei fraction goes back into the

@@ -804,7 +804,7 @@ contract PoolRegistryTest is StakingFixture {
 
         vm.warp(releaseAt);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.UndelegationFinalized(id, pool, alice, 397e18, 3e18, keeper);
+        emit IPoolRegistry.UndelegationFinalized(id, pool, alice, 400e18, 3e18, keeper);
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC20.Transfer(pool, alice, 397e18);
         vm.expectEmit(true, true, true, true, address(token));

@@ -9,13 +9,19 @@ const pool: Address = "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be";
 const token = 10n ** 18n;
 
 function chainWithAllowance(allowance: bigint) {
+  let approved = allowance;
   return createFakeChain({
     token: () => ({ result: fakeToken }),
-    allowance: () => ({ result: allowance }),
-    approve: () => ({ result: true, logs: [] }),
-    delegate: ([, amount]) => ({
-      logs: [{ eventName: "Delegated", args: { pool, delegator: fakeAccount, amount } }],
-    }),
+    allowance: () => ({ result: approved }),
+    balanceOf: () => ({ result: 1_000n * token }),
+    approve: ([, amount]) => {
+      approved = amount as bigint;
+      return { result: true, logs: [] };
+    },
+    delegate: ([, amount]) =>
+      approved < (amount as bigint)
+        ? { revert: { errorName: "ERC20InsufficientAllowance", args: [fakeRegistry, approved, amount] } }
+        : { logs: [{ eventName: "Delegated", args: { pool, delegator: fakeAccount, amount } }] },
   });
 }
 
@@ -29,6 +35,8 @@ test("approves the registry first when the allowance is short", async () => {
     [
       ["call", "token"],
       ["call", "allowance", fakeAccount, fakeRegistry],
+      ["call", "balanceOf", fakeAccount],
+      ["call", "delegate", pool, 250n * token],
       ["transaction", "approve", fakeRegistry, 250n * token],
       ["transaction", "delegate", pool, 250n * token],
     ],
@@ -58,6 +66,37 @@ test("a full pool is refused with the numbers", async () => {
     assert.equal(error.message, `pool ${pool} is full: 1,200 of 1,200 staked, cannot add 5`);
     return true;
   });
+});
+
+test("a pool that refuses is refused before the approval, so a refusal sends nothing", async () => {
+  const { client, calls } = createFakeChain({
+    allowance: () => ({ result: 0n }),
+    balanceOf: () => ({ result: 1_000n * token }),
+    delegate: () => ({ revert: { errorName: "PoolRegistryPoolDisabled", args: [pool] } }),
+  });
+  await assert.rejects(delegate(client, { registry: fakeRegistry, pool, amount: 5n * token, token: fakeToken }), {
+    name: "ContractRevertError",
+    message: `pool ${pool} is disabled: it takes no delegations`,
+  });
+  assert.deepEqual(
+    calls.filter((call) => call.kind === "transaction"),
+    [],
+  );
+});
+
+test("a balance short of the amount is refused before the approval", async () => {
+  const { client, calls } = createFakeChain({
+    allowance: () => ({ result: 0n }),
+    balanceOf: () => ({ result: 3n * token }),
+  });
+  await assert.rejects(delegate(client, { registry: fakeRegistry, pool, amount: 5n * token, token: fakeToken }), {
+    name: "NonRetryableError",
+    message: `${fakeAccount} holds 3 tokens, needs 5`,
+  });
+  assert.deepEqual(
+    calls.map((call) => call.functionName),
+    ["allowance", "balanceOf"],
+  );
 });
 
 test("refuses a zero amount before sending anything", async () => {

@@ -37,7 +37,8 @@ export async function finalizeUndelegate(
       logs: receipt.logs,
     }).filter((log) => isAddressEqual(log.address, registry));
     if (!finalized) throw new ContractRevertError(`transaction ${transactionHash} finalized no undelegation`);
+    // the event carries the undelegated amount; the delegator received it less the fee
     const { pool, delegator, amount, fee } = finalized.args;
-    return { pool, delegator, amount, fee, transactionHash };
+    return { pool, delegator, amount: amount - fee, fee, transactionHash };
   });
 }
