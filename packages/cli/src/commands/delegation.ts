@@ -58,7 +58,8 @@ export function undelegateCommand(): Command {
       const { deployment, wallet } = await prepareSigner(command);
       const result = await undelegate(wallet, { registry: deployment.registry, pool, amount, fee });
       if (globalOptions(command).json) return printJson(result);
-      const releaseAt = new Date(Number(result.releaseAt) * 1000).toISOString().replace(".000Z", "Z");
+      // written as the "still thawing" refusal writes it
+      const releaseAt = new Date(Number(result.releaseAt) * 1000).toISOString().replace(".000Z", "Z").replace("T", " ");
       printDone(
         command,
         result,

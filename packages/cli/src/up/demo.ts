@@ -132,7 +132,8 @@ const FUNDING: readonly [account: number, amount: bigint][] = [
 ];
 
 function clientsFor(request: RequestFn) {
-  const transport = custom({ request: (args) => request(args as never) });
+  // in-process: nothing to retry, and viem would retry a revert (its code is unknown to it) with back-off
+  const transport = custom({ request: (args) => request(args as never) }, { retryCount: 0 });
   const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });
   const walletOf = (account: Address) =>
     createWalletClient({ chain: hardhat, transport, account, pollingInterval: 50 });
