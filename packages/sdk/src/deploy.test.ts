@@ -31,7 +31,7 @@ async function chainFixture(): Promise<Clients> {
   const hre = await createHardhatRuntimeEnvironment({ networks: { local: { type: "edr-simulated", chainId: 31337 } } });
   const connection = await hre.network.create("local");
   const transport = custom({ request: (args) => connection.provider.request(args) });
-  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 20 });
+  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 20, cacheTime: 0 });
   const accounts = await createWalletClient({ chain: hardhat, transport }).getAddresses();
   const wallet = createWalletClient({ chain: hardhat, transport, account: accounts[0]!, pollingInterval: 20 });
   return { wallet, publicClient, accounts, close: () => connection.close() };
