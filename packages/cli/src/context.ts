@@ -5,7 +5,9 @@ import { join, resolve } from "node:path";
 import {
   ChainUnreachableError,
   InvalidInputError,
+  LOCAL_CHAIN_ID,
   describeContractError,
+  devPrivateKeys,
   readDeployment,
   type Deployment,
   type ReadClient,
@@ -13,12 +15,10 @@ import {
 } from "@poolnet/sdk";
 import type { Command } from "commander";
 import { createPublicClient, createWalletClient, defineChain, http, type Account, type Chain, type Hex } from "viem";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "viem/accounts";
 import { getChainId } from "viem/actions";
 
 /** Hardhat's dev mnemonic: its keys are public, so --account is only honoured on a local chain. */
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-const LOCAL_CHAIN_ID = 31337;
 const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
 export type GlobalOptions = {
@@ -149,7 +149,7 @@ export async function loadAccount(options: GlobalOptions): Promise<Account> {
     if (!/^\d+$/.test(options.account) || Number(options.account) > 2 ** 31 - 1) {
       throw new InvalidInputError(`--account '${options.account}' is not an account index (0, 1, 2, …)`);
     }
-    return mnemonicToAccount(DEV_MNEMONIC, { addressIndex: Number(options.account) });
+    return privateKeyToAccount(devPrivateKeys([Number(options.account)])[0]!);
   }
   const fromEnvironment = process.env.POOLNET_PRIVATE_KEY;
   if (fromEnvironment !== undefined && fromEnvironment.trim() !== "") {

@@ -7,7 +7,9 @@ test("exports", () => {
   assert.deepEqual(Object.keys(sdk).sort(), [
     "ChainUnreachableError",
     "ContractRevertError",
+    "DEV_MNEMONIC",
     "InvalidInputError",
+    "LOCAL_CHAIN_ID",
     "NonRetryableError",
     "PPM",
     "PoolnetError",
@@ -18,6 +20,7 @@ test("exports", () => {
     "delegatorShare",
     "deployPoolnet",
     "describeContractError",
+    "devPrivateKeys",
     "disablePool",
     "enablePool",
     "finalizeUndelegate",

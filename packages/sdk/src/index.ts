@@ -32,6 +32,7 @@ export {
 } from "./math/rewards.ts";
 export { computeEconomics, defaultEconomicsInputs, type Economics, type EconomicsInputs } from "./math/economics.ts";
 export type { ReadClient, WriteClient } from "./internal/client.ts";
+export { DEV_MNEMONIC, LOCAL_CHAIN_ID, devPrivateKeys } from "./localChain.ts";
 
 export {
   getPoolCount,

@@ -1,9 +1,8 @@
 // The local chain of `poolnet up`: Hardhat's in-process EDR simulation with the well-known dev accounts, and the
 // recorder that journals every block it mines so it can be rebuilt after a restart.
-import { pbkdf2Sync } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { toHex, type Hex } from "viem";
-import { HDKey } from "viem/accounts";
+import { DEV_MNEMONIC, LOCAL_CHAIN_ID } from "@poolnet/sdk";
+import type { Hex } from "viem";
 import {
   blockEntryOf,
   JOURNALED_METHODS,
@@ -15,17 +14,7 @@ import {
   type RpcEntry,
 } from "./journal.ts";
 
-/** The Hardhat dev mnemonic: its keys are public, on every developer's machine. */
-export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-export const DEV_CHAIN_ID = 31337;
 export const DEV_ACCOUNT_COUNT = 20;
-
-/** The private keys of dev accounts by index (BIP-39 seed by native PBKDF2: viem's JS one costs ~25 ms a key). */
-export function devPrivateKeys(indexes: readonly number[]): Hex[] {
-  const seed = pbkdf2Sync(DEV_MNEMONIC.normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
-  const accounts = HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'/0");
-  return indexes.map((index) => toHex(accounts.deriveChild(index).privateKey!));
-}
 
 /** A simulated chain, straight from EDR: nothing it does is journaled. */
 export type SimulatedChain = {
@@ -47,7 +36,7 @@ export async function createSimulatedChain(from?: GenesisEntry): Promise<Simulat
       networks: {
         poolnet: {
           type: "edr-simulated",
-          chainId: from?.chainId ?? DEV_CHAIN_ID,
+          chainId: from?.chainId ?? LOCAL_CHAIN_ID,
           ...(from ? { hardfork: from.hardfork } : {}),
           initialDate,
           accounts: { mnemonic: DEV_MNEMONIC, count: DEV_ACCOUNT_COUNT, accountsBalance: 10n ** 22n },

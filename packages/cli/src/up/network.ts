@@ -14,6 +14,8 @@ import {
   readDeployment,
   writeDeployment,
   type Deployment,
+  DEV_MNEMONIC,
+  devPrivateKeys,
 } from "@poolnet/sdk";
 import {
   createPublicClient,
@@ -26,15 +28,7 @@ import {
   type PublicClient,
 } from "viem";
 import { hardhat } from "viem/chains";
-import {
-  createSimulatedChain,
-  DEV_MNEMONIC,
-  devPrivateKeys,
-  impersonatedBy,
-  recordChain,
-  type RecordedChain,
-  type SimulatedChain,
-} from "./chain.ts";
+import { createSimulatedChain, impersonatedBy, recordChain, type RecordedChain, type SimulatedChain } from "./chain.ts";
 import {
   demoPoolName,
   MIN_SELF_STAKE,
