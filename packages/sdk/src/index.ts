@@ -33,6 +33,13 @@ export {
 export { computeEconomics, defaultEconomicsInputs, type Economics, type EconomicsInputs } from "./math/economics.ts";
 export type { ReadClient, WriteClient } from "./internal/client.ts";
 export { DEV_MNEMONIC, LOCAL_CHAIN_ID, devPrivateKeys } from "./localChain.ts";
+export {
+  applyRegistryLogs,
+  createRegistryFromLogs,
+  poolStateFromLogs,
+  type PoolFromLogs,
+  type RegistryFromLogs,
+} from "./registryLogs.ts";
 
 export {
   getPoolCount,

@@ -109,6 +109,10 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         minSelfStake = minSelfStake_;
         protocolFeeRate = protocolFeeRate_;
         feeRecipient = feeRecipient_;
+        // the initial parameters are logged like any later change, so logs alone rebuild the registry
+        emit MinSelfStakeChanged(minSelfStake_);
+        emit ProtocolFeeRateChanged(protocolFeeRate_);
+        emit FeeRecipientChanged(feeRecipient_);
     }
 
     // ------------------------------------------------------------------ pools
