@@ -7,19 +7,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { formatTokenAmount, stakingTokenAbi, type Deployment } from "@poolnet/sdk";
+import { DEV_MNEMONIC, formatTokenAmount, stakingTokenAbi, type Deployment } from "@poolnet/sdk";
 import { createPublicClient, createWalletClient, http, parseEther, type Address, type PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
 const cliDir = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(cliDir, "src", "bin.ts");
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 const devAddress = (index: number): Address => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).address;
 
 // the demo network's accounts (src/up/demo.ts): #2 operates Atlas, #11 and #12 hold 100,000 tokens and nothing else
 const DEPLOYER = 0;
 const ATLAS_OPERATOR = 2;
+const EMBER_OPERATOR = 6;
 const DELEGATOR = 11;
 const STRANGER = 12;
 
@@ -97,7 +97,7 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
   type RewardsJson = { pool: Address; delegator: Address; rewards: string; stake: string };
 
   /** Runs the refusals, checks each, and checks the chain did not move: nothing was sent. */
-  async function assertRefusedBeforeSending(cases: readonly [() => Promise<Run>, string][]): Promise<void> {
+  async function assertRefusedBeforeSending(cases: readonly [() => Promise<Run>, string | RegExp][]): Promise<void> {
     const before = await blockNumber();
     const runs = await inBatches(cases.map(([run]) => run));
     runs.forEach((run, index) => assertOneLineError(run, cases[index]![1]));
@@ -450,6 +450,65 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
       [
         () => poolnet(["withdraw", pools.atlas], DELEGATOR),
         `${delegator} has nothing to withdraw from pool ${pools.atlas}`,
+      ],
+    ]);
+  });
+
+  it("finalize with several ids pays the due ones in one transaction and lists the others", async () => {
+    const undelegateId = async (amount: string) => {
+      const run = await poolnet(["undelegate", pools.atlas, amount], DELEGATOR);
+      assertSuccess(run);
+      return /undelegation (\d+) can be finalized/.exec(run.stdout)![1]!;
+    };
+    const first = await undelegateId("100");
+    const second = await undelegateId("50");
+    await client.request({ method: "evm_increaseTime", params: [601] } as never);
+    await client.request({ method: "evm_mine", params: [] } as never);
+    const notDue = await undelegateId("10");
+    const delegator = devAddress(DELEGATOR);
+    const before = await balanceOf(delegator);
+    const blockBefore = await blockNumber();
+    const batch = await poolnet(["finalize", first, notDue, second], STRANGER);
+    assertSuccess(batch);
+    assert.equal(await blockNumber(), blockBefore + 1n, "one transaction");
+    assert.match(
+      batch.stdout,
+      new RegExp(
+        `^finalized undelegation ${first}: 100 to ${delegator}\n` +
+          `finalized undelegation ${second}: 50 to ${delegator}\n` +
+          `skipped \\(not due, unknown or already finalized\\): ${notDue}\ntransaction 0x[0-9a-f]{64}\n$`,
+      ),
+    );
+    assert.equal((await balanceOf(delegator)) - before, parseEther("150"));
+  });
+
+  it("the operator points a pool at new metadata and retires it: it stays listed and takes no more stake", async () => {
+    const hash = `0x${"ab".repeat(32)}`;
+    const metadata = await poolnet(
+      ["pool", "metadata", pools.ember, "ipfs://ember-v2", "--metadata-hash", hash],
+      EMBER_OPERATOR,
+    );
+    assertSuccess(metadata);
+    assert.match(metadata.stdout, new RegExp(`^pool ${pools.ember} now points at ipfs://ember-v2\n`));
+    const retire = await poolnet(["pool", "retire", pools.ember], EMBER_OPERATOR);
+    assertSuccess(retire);
+    assert.match(retire.stdout, new RegExp(`^pool ${pools.ember} is retired\n`));
+
+    const info = json<{ state: string; metaDataUrl: string; metaDataContentHash: string }>(
+      await poolnet(["pool", "show", pools.ember, "--json"]),
+    );
+    assert.deepEqual([info.state, info.metaDataUrl, info.metaDataContentHash], ["retired", "ipfs://ember-v2", hash]);
+    const listed = json<{ pool: Address; state: string }[]>(await poolnet(["pool", "list", "--json"]));
+    assert.equal(listed.find((row) => row.pool === pools.ember)?.state, "retired");
+
+    const retired = `pool ${pools.ember} is retired: it takes no delegations and cannot be enabled again (stake in it can leave)`;
+    await assertRefusedBeforeSending([
+      [() => poolnet(["delegate", pools.ember, "10"], STRANGER), retired],
+      [() => poolnet(["pool", "enable", pools.ember], EMBER_OPERATOR), retired],
+      [() => poolnet(["pool", "retire", pools.ember], EMBER_OPERATOR), retired],
+      [
+        () => poolnet(["pool", "metadata", pools.ember, "ipfs://evil"], STRANGER),
+        new RegExp(`^error: .*${devAddress(STRANGER)}.* not the operator of pool ${pools.ember}`),
       ],
     ]);
   });

@@ -102,6 +102,8 @@ const contractErrors: Record<string, Describe> = {
     `the rate ${formatPpm(rate as bigint)} is above the highest allowed, ${formatPpm(maxRate as bigint)}`,
   PoolRegistryNotOperator: ([pool, caller]) => `${address(caller)} is not the operator of pool ${address(pool)}`,
   PoolRegistryPoolDisabled: ([pool]) => `pool ${address(pool)} is disabled: it takes no delegations`,
+  PoolRegistryPoolRetired: ([pool]) =>
+    `pool ${address(pool)} is retired: it takes no delegations and cannot be enabled again (stake in it can leave)`,
   PoolRegistryPoolBroken: ([pool, selfStake, minSelfStake]) =>
     `pool ${address(pool)} is broken: its operator's self-stake is ${amount(selfStake)} of the ` +
     `${amount(minSelfStake)} required, so it takes no delegations from others`,

@@ -26,6 +26,7 @@ test("exports", () => {
     "disablePool",
     "enablePool",
     "finalizeUndelegate",
+    "finalizeUndelegations",
     "formatNumber",
     "formatRate",
     "formatTokenAmount",
@@ -48,6 +49,7 @@ test("exports", () => {
     "readDeployment",
     "redelegateRewards",
     "registerPool",
+    "retirePool",
     "setDelegatorAllowed",
     "setPoolPrivate",
     "setStakingLimit",
@@ -55,6 +57,7 @@ test("exports", () => {
     "stakingTokenAbi",
     "stakingTokenBytecode",
     "undelegate",
+    "updateMetaData",
     "withdrawRewards",
     "writeDeployment",
   ]);

@@ -111,6 +111,24 @@ export {
   type FinalizeUndelegateReturnType,
 } from "./actions/finalizeUndelegate.ts";
 export {
+  finalizeUndelegations,
+  type FinalizeUndelegationsErrorType,
+  type FinalizeUndelegationsParameters,
+  type FinalizeUndelegationsReturnType,
+} from "./actions/finalizeUndelegations.ts";
+export {
+  retirePool,
+  type RetirePoolErrorType,
+  type RetirePoolParameters,
+  type RetirePoolReturnType,
+} from "./actions/retirePool.ts";
+export {
+  updateMetaData,
+  type UpdateMetaDataErrorType,
+  type UpdateMetaDataParameters,
+  type UpdateMetaDataReturnType,
+} from "./actions/updateMetaData.ts";
+export {
   withdrawRewards,
   type WithdrawRewardsErrorType,
   type WithdrawRewardsParameters,

@@ -16,7 +16,7 @@ import { deployPoolnet } from "./deploy.ts";
 import { poolRegistryAbi, stakingTokenAbi } from "./generated/contracts.ts";
 import { applyRegistryLogs, createRegistryFromLogs, poolStateFromLogs } from "./registryLogs.ts";
 
-const poolStates = ["active", "broken", "disabled"] as const;
+const poolStates = ["active", "broken", "disabled", "retired"] as const;
 
 describe("applyRegistryLogs", () => {
   let close: () => Promise<void>;
@@ -66,13 +66,14 @@ describe("applyRegistryLogs", () => {
     await send(atlas, "registerPool", [atlas, 50_000n, "https://atlas.example/pool.json", hash]);
     await send(borealis, "registerPool", [accounts[8]!, 100_000n, "https://borealis.example/pool.json", hash]);
     await send(cypress, "registerPool", [cypress, 0n, "", `0x${"00".repeat(32)}`]);
+    await send(accounts[9]!, "registerPool", [accounts[9]!, 30_000n, "https://drift.example/pool.json", hash]);
     const pools = (await publicClient.readContract({
       address: registry,
       abi: poolRegistryAbi,
       functionName: "getPools",
       args: [0n, 10n],
     })) as readonly Address[];
-    const [poolA, poolB, poolC] = [pools[0]!, pools[1]!, pools[2]!];
+    const [poolA, poolB, poolC, poolD] = [pools[0]!, pools[1]!, pools[2]!, pools[3]!];
     await send(atlas, "delegate", [poolA, parseEther("2000")]);
     await send(borealis, "delegate", [poolB, parseEther("1500")]);
     await send(cypress, "delegate", [poolC, parseEther("999")]); // broken: below the minimum
@@ -112,6 +113,9 @@ describe("applyRegistryLogs", () => {
     )[0]!.args.id!;
     await send(carol, "finalizeUndelegate", [firstId]);
     await send(cypress, "disablePool", [poolC]);
+    await send(accounts[9]!, "delegate", [poolD, parseEther("1000")]);
+    await send(accounts[9]!, "retirePool", [poolD]);
+    await send(atlas, "updateMetaData", [poolA, "ipfs://atlas-v2", `0x${"cd".repeat(32)}`]);
     await send(atlas, "disablePool", [poolA]);
     await send(atlas, "enablePool", [poolA]);
     await send(accounts[0]!, "setMinSelfStake", [parseEther("1600")]); // borealis (1,500 + rewards?) may break
@@ -171,7 +175,7 @@ describe("applyRegistryLogs", () => {
       }
     }
     // the history reached every state, so the comparison covered each
-    assert.deepEqual([...states].sort(), ["active", "broken", "disabled"]);
+    assert.deepEqual([...states].sort(), ["active", "broken", "disabled", "retired"]);
     const poolA = [...rebuilt.pools.values()][0]!;
     assert.equal(poolA.thawing.size, 1, "one of pool A's two undelegations is finalized, the other thawing");
     assert.ok(poolA.rewardsDistributed > 0n && poolA.protocolFees > 0n && poolA.commission > 0n);

@@ -13,6 +13,7 @@ export type PoolFromLogs = {
   metaDataContentHash: Hex;
   stakingLimit: bigint;
   enabled: boolean;
+  retired: boolean;
   isPrivate: boolean;
   allowList: Set<Address>;
   totalStake: bigint;
@@ -41,6 +42,7 @@ export function createRegistryFromLogs(): RegistryFromLogs {
 
 /** A pool's state as `getPoolInfo` reports it, derived from logs (broken is never logged: it follows from stakes). */
 export function poolStateFromLogs(registry: RegistryFromLogs, pool: PoolFromLogs): PoolState {
+  if (pool.retired) return "retired";
   if (!pool.enabled) return "disabled";
   return (pool.stakes.get(pool.operator) ?? 0n) >= registry.minSelfStake ? "active" : "broken";
 }
@@ -70,6 +72,7 @@ export function applyRegistryLogs(registry: RegistryFromLogs, registryAddress: A
         metaDataContentHash,
         stakingLimit: 2n ** 96n - 1n,
         enabled: true,
+        retired: false,
         isPrivate: false,
         allowList: new Set(),
         totalStake: 0n,
@@ -101,6 +104,14 @@ function applyPoolEvent(pool: PoolFromLogs, event: RegistryEvent): void {
       break;
     case "PoolDisabled":
       pool.enabled = false;
+      break;
+    case "PoolRetired":
+      pool.retired = true;
+      pool.enabled = false;
+      break;
+    case "MetaDataUpdated":
+      pool.metaDataUrl = event.args.metaDataUrl;
+      pool.metaDataContentHash = event.args.metaDataContentHash;
       break;
     case "PoolPrivacyChanged":
       pool.isPrivate = event.args.isPrivate;

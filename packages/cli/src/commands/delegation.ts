@@ -3,12 +3,14 @@ import {
   InvalidInputError,
   delegate,
   finalizeUndelegate,
+  finalizeUndelegations,
   formatTokenAmount,
   parseAddress,
   parseTokenAmount,
   undelegate,
 } from "@poolnet/sdk";
 import { Command } from "commander";
+import type { Address } from "viem";
 import { globalOptions, prepareSigner } from "../context.ts";
 import { printDone, printJson } from "../output.ts";
 
@@ -74,28 +76,41 @@ export function finalizeCommand(): Command {
     .summary("pay out thawed undelegations")
     .description(
       "Finalizes undelegations whose thawing period has passed: each pays its tokens to its delegator and its fee " +
-        "to you. Anyone may finalize anyone's undelegation. Ids are as printed by `poolnet undelegate`; several " +
-        "are finalized in order, stopping at the first that fails.",
+        "to you. Anyone may finalize anyone's undelegation. Ids are as printed by `poolnet undelegate`. One id " +
+        "that is not due is refused with when it will be; several are finalized in one transaction, the due ones " +
+        "paid and the others skipped and listed.",
     )
     .argument("<id...>", "undelegation ids (decimal or 0x hex)")
     .action(async (idTexts: string[], _flags: object, command: Command) => {
       const ids = idTexts.map(parseId);
       const { deployment, wallet } = await prepareSigner(command);
-      const results = [];
-      for (const id of ids) {
+      const json = globalOptions(command).json;
+      if (ids.length === 1) {
+        const id = ids[0]!;
         const result = await finalizeUndelegate(wallet, { registry: deployment.registry, id });
-        results.push({ id, ...result });
-        if (!globalOptions(command).json) {
-          printDone(
-            command,
-            result,
-            `finalized undelegation ${id}: ${formatTokenAmount(result.amount)} to ${result.delegator}` +
-              (result.fee > 0n ? `, a fee of ${formatTokenAmount(result.fee)} to you` : ""),
-          );
-        }
+        if (json) return printJson([{ id, ...result }]);
+        return printDone(command, result, describeFinalized({ id, ...result }));
       }
-      if (globalOptions(command).json) printJson(results);
+      const result = await finalizeUndelegations(wallet, { registry: deployment.registry, ids });
+      if (json) return printJson(result);
+      const done = new Set(result.finalized.map((entry) => entry.id));
+      const skipped = ids.filter((id) => !done.has(id));
+      printDone(
+        command,
+        result,
+        [
+          ...result.finalized.map(describeFinalized),
+          ...(skipped.length === 0 ? [] : [`skipped (not due, unknown or already finalized): ${skipped.join(", ")}`]),
+        ].join("\n"),
+      );
     });
+}
+
+function describeFinalized(entry: { id: bigint; amount: bigint; delegator: Address; fee: bigint }): string {
+  return (
+    `finalized undelegation ${entry.id}: ${formatTokenAmount(entry.amount)} to ${entry.delegator}` +
+    (entry.fee > 0n ? `, a fee of ${formatTokenAmount(entry.fee)} to you` : "")
+  );
 }
 
 function positive(amount: bigint, text: string): bigint {

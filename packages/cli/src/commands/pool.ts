@@ -12,9 +12,11 @@ import {
   parseRate,
   parseTokenAmount,
   registerPool,
+  retirePool,
   setDelegatorAllowed,
   setPoolPrivate,
   setStakingLimit,
+  updateMetaData,
   type PoolInfo,
 } from "@poolnet/sdk";
 import { Command } from "commander";
@@ -71,7 +73,7 @@ export function poolCommand(): Command {
     .summary("list every pool with its state, commission and stake")
     .description(
       "Lists every registered pool in registration order with its state (active, broken: the operator's " +
-        "self-stake is below the minimum, or disabled), its commission, its total stake and its staking limit.",
+        "self-stake is below the minimum, disabled, or retired), its commission, its total stake and its staking limit.",
     )
     .action(async (_flags: object, command: Command) => {
       const { deployment, client } = await prepareReader(command);
@@ -227,6 +229,45 @@ export function poolCommand(): Command {
       const { deployment, wallet } = await prepareSigner(command);
       const result = await setPoolPrivate(wallet, { registry: deployment.registry, pool: address, isPrivate });
       printDone(command, result, `pool ${address} is now ${isPrivate ? "private" : "public"}`);
+    });
+
+  pool
+    .command("retire")
+    .summary("close a pool for good (operator)")
+    .description(
+      "Retires the pool: it stays listed as retired and takes no delegations, not even from its operator, and " +
+        "cannot be enabled again. Stake already in it keeps earning until its delegators undelegate, and rewards " +
+        "can still be withdrawn. Only the pool's operator may.",
+    )
+    .argument("<pool>", "the pool's address")
+    .action(async (poolText: string, _flags: object, command: Command) => {
+      const address = parseAddress(poolText, "pool");
+      const { deployment, wallet } = await prepareSigner(command);
+      const result = await retirePool(wallet, { registry: deployment.registry, pool: address });
+      printDone(command, result, `pool ${address} is retired`);
+    });
+
+  pool
+    .command("metadata")
+    .summary("point a pool at new metadata (operator)")
+    .description(
+      "Sets the URL of the pool's metadata document (name, description, contact) and the keccak256 hash of its " +
+        "content, which metadata proxies check before serving it. Only the pool's operator may.",
+    )
+    .argument("<pool>", "the pool's address")
+    .argument("<url>", "where the metadata document is served")
+    .option("--metadata-hash <bytes32>", "keccak256 of the metadata document (default: none)")
+    .action(async (poolText: string, url: string, flags: { metadataHash?: string }, command: Command) => {
+      const address = parseAddress(poolText, "pool");
+      const metaDataContentHash = parseHash(flags.metadataHash);
+      const { deployment, wallet } = await prepareSigner(command);
+      const result = await updateMetaData(wallet, {
+        registry: deployment.registry,
+        pool: address,
+        metaDataUrl: url,
+        metaDataContentHash,
+      });
+      printDone(command, result, `pool ${address} now points at ${url}`);
     });
 
   return pool;

@@ -6,11 +6,12 @@ pragma solidity 0.8.30;
 /// token is taken instead (pulled with `transferFrom`, or received through ERC-677 `transferAndCall`).
 /// Rates are parts per million: 1_000_000 = 100%.
 interface IPoolRegistry {
-    /// @notice What a pool accepts now. Disabled wins over Broken.
+    /// @notice What a pool accepts now. Retired wins over Disabled, which wins over Broken.
     enum PoolState {
         Active, // takes delegations
         Broken, // operator self-stake below the registry minimum: takes no delegations from others
-        Disabled // switched off by its operator: takes no delegations
+        Disabled, // switched off by its operator: takes no delegations
+        Retired // closed for good by its operator: stays listed, takes no delegations; stake can leave and earn
     }
 
     /// @notice Everything `getPoolInfo` reports about a pool.
@@ -51,6 +52,8 @@ interface IPoolRegistry {
     event PoolEnabled(address indexed pool);
     event PoolDisabled(address indexed pool);
     event PoolPrivacyChanged(address indexed pool, bool isPrivate);
+    event PoolRetired(address indexed pool);
+    event MetaDataUpdated(address indexed pool, string metaDataUrl, bytes32 metaDataContentHash);
     event DelegatorAllowListUpdated(address indexed pool, address indexed delegator, bool allowed);
     event Delegated(address indexed pool, address indexed delegator, uint256 amount);
     event Undelegated(
@@ -94,6 +97,7 @@ interface IPoolRegistry {
     error PoolRegistryRateTooHigh(uint256 rate, uint256 maxRate);
     error PoolRegistryNotOperator(address pool, address caller);
     error PoolRegistryPoolDisabled(address pool);
+    error PoolRegistryPoolRetired(address pool);
     error PoolRegistryPoolBroken(address pool, uint256 selfStake, uint256 minSelfStake);
     error PoolRegistryDelegatorNotAllowed(address pool, address delegator);
     error PoolRegistryStakingLimitExceeded(address pool, uint256 totalStake, uint256 stakingLimit, uint256 amount);
@@ -132,6 +136,15 @@ interface IPoolRegistry {
     /// @dev Requirements: the caller is the operator.
     function disablePool(address pool) external;
 
+    /// @notice Closes the pool for good: it stays listed as retired and takes no delegations, not even from its
+    /// operator; stake already in keeps earning and can leave, and rewards can be withdrawn.
+    /// @dev Requirements: the caller is the operator; the pool is not retired yet.
+    function retirePool(address pool) external;
+
+    /// @notice Points the pool at new metadata (the metadata proxy checks the content against the hash).
+    /// @dev Requirements: the caller is the operator.
+    function updateMetaData(address pool, string calldata metaDataUrl, bytes32 metaDataContentHash) external;
+
     /// @notice Makes the pool private (only allow-listed delegators may add stake) or public.
     /// @dev Requirements: the caller is the operator.
     function setPoolPrivate(address pool, bool isPrivate) external;
@@ -156,6 +169,12 @@ interface IPoolRegistry {
     /// @notice Pays a thawed undelegation to its delegator and its fee to the caller. Anyone may call it.
     /// @dev Requirements: `id` is pending and its thawing period has passed.
     function finalizeUndelegate(uint256 id) external;
+
+    /// @notice Finalizes every undelegation in `ids` that is due, in one transaction (for keepers and pools that
+    /// finalize on their delegators' behalf). Unknown, already finalized and still thawing ids are skipped, not
+    /// reverted. Each fee goes to the caller.
+    /// @return finalized how many were finalized
+    function finalizeUndelegations(uint256[] calldata ids) external returns (uint256 finalized);
 
     /// @notice Pays the caller's rewards from `pool` (the operator's include the pool's commission).
     /// @dev Requirements: there is something to pay.

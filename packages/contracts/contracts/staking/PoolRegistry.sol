@@ -48,6 +48,7 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         uint32 index;
         bool enabled;
         bool isPrivate;
+        bool retired;
         // slot 1
         address signingAddress;
         uint96 stakingLimit;
@@ -154,7 +155,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
 
     /// @inheritdoc IPoolRegistry
     function enablePool(address pool) external {
-        _operatedPool(pool).enabled = true;
+        Pool storage p = _operatedPool(pool);
+        if (p.retired) revert PoolRegistryPoolRetired(pool);
+        p.enabled = true;
         emit PoolEnabled(pool);
     }
 
@@ -162,6 +165,23 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     function disablePool(address pool) external {
         _operatedPool(pool).enabled = false;
         emit PoolDisabled(pool);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function retirePool(address pool) external {
+        Pool storage p = _operatedPool(pool);
+        if (p.retired) revert PoolRegistryPoolRetired(pool);
+        p.retired = true;
+        p.enabled = false;
+        emit PoolRetired(pool);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function updateMetaData(address pool, string calldata metaDataUrl, bytes32 metaDataContentHash) external {
+        Pool storage p = _operatedPool(pool);
+        p.metaDataUrl = metaDataUrl;
+        p.metaDataContentHash = metaDataContentHash;
+        emit MetaDataUpdated(pool, metaDataUrl, metaDataContentHash);
     }
 
     /// @inheritdoc IPoolRegistry
@@ -226,8 +246,23 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         PendingUndelegation memory u = _undelegations[id];
         if (u.amount == 0) revert PoolRegistryUnknownUndelegation(id);
         if (block.timestamp < u.releaseAt) revert PoolRegistryUndelegationNotDue(id, u.releaseAt);
-        delete _undelegations[id];
+        _finalizeUndelegation(id, u);
+    }
 
+    /// @inheritdoc IPoolRegistry
+    function finalizeUndelegations(uint256[] calldata ids) external nonReentrant returns (uint256 finalized) {
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            PendingUndelegation memory u = _undelegations[id];
+            if (u.amount == 0 || block.timestamp < u.releaseAt) continue; // skipped, not reverted: others may be due
+            _finalizeUndelegation(id, u);
+            ++finalized;
+        }
+    }
+
+    /// @dev Pays a due undelegation `u` (read from storage by the caller) and forgets it.
+    function _finalizeUndelegation(uint256 id, PendingUndelegation memory u) private {
+        delete _undelegations[id];
         address delegator = address(uint160(id));
         address pool = _poolList[uint32(id >> 160)];
         unchecked {
@@ -338,7 +373,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
             signingAddress: p.signingAddress,
             commissionRate: p.commissionRate,
             selfStakeSatisfied: satisfied,
-            state: !p.enabled ? PoolState.Disabled : (satisfied ? PoolState.Active : PoolState.Broken),
+            state: p.retired
+                ? PoolState.Retired
+                : (!p.enabled ? PoolState.Disabled : (satisfied ? PoolState.Active : PoolState.Broken)),
             stakingLimit: p.stakingLimit,
             isPrivate: p.isPrivate,
             metaDataUrl: p.metaDataUrl,
@@ -454,7 +491,10 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     /// @dev Refuses a delegation the pool does not take now. The operator may always add self-stake to an enabled
     /// pool, which is how a broken pool is mended.
     function _checkAccepts(Pool storage p, address pool, address delegator) private view {
-        if (!p.enabled) revert PoolRegistryPoolDisabled(pool);
+        if (!p.enabled) {
+            if (p.retired) revert PoolRegistryPoolRetired(pool);
+            revert PoolRegistryPoolDisabled(pool);
+        }
         address operator = p.operator;
         if (delegator == operator) return;
         if (p.isPrivate && !_allowList[pool][delegator]) revert PoolRegistryDelegatorNotAllowed(pool, delegator);

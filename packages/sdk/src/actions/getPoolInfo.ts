@@ -5,8 +5,11 @@ import type { PoolnetErrorType } from "../errors.ts";
 import { registryAbi } from "../internal/abi.ts";
 import { described, type ReadClient } from "../internal/client.ts";
 
-/** What a pool accepts now: `broken` means its operator's self-stake is below the registry's minimum. */
-export type PoolState = "active" | "broken" | "disabled";
+/**
+ * What a pool accepts now: `broken` means its operator's self-stake is below the registry's minimum; `retired`, that
+ * its operator closed it for good (it takes no delegations; stake in it can leave).
+ */
+export type PoolState = "active" | "broken" | "disabled" | "retired";
 
 export type GetPoolInfoParameters = { registry: Address; pool: Address };
 
@@ -30,7 +33,7 @@ export type PoolInfo = {
 export type GetPoolInfoReturnType = PoolInfo;
 export type GetPoolInfoErrorType = PoolnetErrorType;
 
-const poolStates: readonly PoolState[] = ["active", "broken", "disabled"];
+const poolStates: readonly PoolState[] = ["active", "broken", "disabled", "retired"];
 
 export async function getPoolInfo(
   client: ReadClient,
