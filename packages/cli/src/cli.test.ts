@@ -67,6 +67,8 @@ describe("--help", { concurrency: true }, () => {
     [["delegate"], /Usage: poolnet delegate \[options\] <pool> <amount>[\s\S]*approval/],
     [["undelegate"], /--fee <amount>/],
     [["finalize"], /<id\.\.\.>/],
+    [["transfer"], /Usage: poolnet transfer \[options\] <fromPool> <toPool> <amount>[\s\S]*--fee <amount>/],
+    [["finalize-transfer"], /Usage: poolnet finalize-transfer \[options\] <id\.\.\.>[\s\S]*lockout/],
     [["rewards"], /\[delegator\]/],
     [["withdraw"], /<pool>/],
     [["redelegate"], /<pool>/],
@@ -180,6 +182,19 @@ describe("refusals before any transaction", { concurrency: true }, () => {
       await poolnet(["undelegate", pool, "1", "--fee", "2"], { POOLNET_PRIVATE_KEY: devKey }),
       "--fee 2 is more than the amount undelegated, 1",
     );
+  });
+
+  test("a transfer's fee above the amount, to the same pool, and a malformed transfer id", async () => {
+    const other = "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be";
+    const env = { POOLNET_PRIVATE_KEY: devKey };
+    const [fee, same, id] = await Promise.all([
+      poolnet(["transfer", pool, other, "1", "--fee", "2"], env),
+      poolnet(["transfer", pool, pool.toLowerCase(), "1"], env),
+      poolnet(["finalize-transfer", "0x12g"], env),
+    ]);
+    assertOneLineError(fee, "--fee 2 is more than the amount transferred, 1");
+    assertOneLineError(same, `a transfer must go to another pool, not back to ${pool}`);
+    assertOneLineError(id, "transfer id '0x12g' is not a number");
   });
 
   test("no key", async () => {

@@ -220,6 +220,7 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
         "metaDataContentHash",
         "metaDataUrl",
         "operator",
+        "pendingStake",
         "pool",
         "selfStake",
         "selfStakeSatisfied",
@@ -300,7 +301,7 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
     await assertRefusedBeforeSending([
       [
         () => poolnet(["delegate", pools.borealis, "40000"], STRANGER),
-        `pool ${pools.borealis} is full: 470,000 of 500,000 staked, cannot add 40,000`,
+        `pool ${pools.borealis} is full: 470,000 of 500,000 staked or on its way in, cannot add 40,000`,
       ],
       [
         () => poolnet(["delegate", pools.drift, "10"], STRANGER),
@@ -314,7 +315,7 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
       [() => poolnet(["delegate", pools.ember, "200000"], STRANGER), `${stranger} holds 100,000 tokens, needs 200,000`],
       [
         () => poolnet(["undelegate", pools.atlas, "1000.5"], DELEGATOR),
-        `${delegator} has 1,000 staked in pool ${pools.atlas}, cannot undelegate 1,000.5`,
+        `${delegator} has 1,000 staked in pool ${pools.atlas}, cannot take 1,000.5 out of it`,
       ],
       [
         () => poolnet(["withdraw", pools.atlas], STRANGER),
@@ -511,5 +512,119 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
         new RegExp(`^error: .*${devAddress(STRANGER)}.* not the operator of pool ${pools.ember}`),
       ],
     ]);
+  });
+
+  it("transfer moves stake to another pool: pending during the lockout, then landed by anyone, fee to them", async () => {
+    const delegator = devAddress(DELEGATOR);
+    const transfer = await poolnet(["transfer", pools.atlas, pools.borealis, "100", "--fee", "1"], DELEGATOR);
+    assertSuccess(transfer);
+    const match = new RegExp(
+      `^transferred 100 from pool ${pools.atlas} to pool ${pools.borealis}: transfer (\\d+) can be finalized ` +
+        `from (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ)\ntransaction 0x[0-9a-f]{64}\n$`,
+    ).exec(transfer.stdout);
+    assert.ok(match, transfer.stdout);
+    const [, id, releaseAt] = match as unknown as [string, string, string];
+
+    const [shown, shownJson] = await inBatches([
+      () => poolnet(["pool", "show", pools.borealis]),
+      () => poolnet(["pool", "show", pools.borealis, "--json"]),
+    ]);
+    assertSuccess(shown!);
+    assert.match(shown!.stdout, /^total stake +470,000$/m);
+    assert.match(shown!.stdout, /^on its way in +99$/m);
+    assert.equal(json<{ pendingStake: string }>(shownJson!).pendingStake, parseEther("99").toString());
+    await assertRefusedBeforeSending([
+      [
+        () => poolnet(["finalize-transfer", id], STRANGER),
+        `transfer ${id} is still locked: it can be finalized from ${releaseAt}`,
+      ],
+    ]);
+
+    // the transfer lockout (2 minutes) passes on the chain's clock
+    await client.request({ method: "evm_increaseTime", params: [121] } as never);
+    await client.request({ method: "evm_mine", params: [] } as never);
+    const keeperBefore = await balanceOf(devAddress(STRANGER));
+    const landed = await poolnet(["finalize-transfer", id], STRANGER);
+    assertSuccess(landed);
+    assert.match(
+      landed.stdout,
+      new RegExp(
+        `^finalized transfer ${id}: 99 joined the stake of ${delegator} in pool ${pools.borealis}, a fee of 1 ` +
+          "to you\ntransaction 0x",
+      ),
+    );
+    assert.equal((await balanceOf(devAddress(STRANGER))) - keeperBefore, parseEther("1"));
+    const [again, stake, total] = await inBatches([
+      () => poolnet(["finalize-transfer", id], STRANGER),
+      () => poolnet(["rewards", pools.borealis, delegator, "--json"]),
+      () => poolnet(["pool", "show", pools.borealis, "--json"]),
+    ]);
+    assertOneLineError(again!, `there is no pending transfer with id ${id}`);
+    assert.equal(json<RewardsJson>(stake!).stake, parseEther("99").toString());
+    const info = json<{ totalStake: string; pendingStake: string }>(total!);
+    assert.deepEqual([info.totalStake, info.pendingStake], [parseEther("470099").toString(), "0"]);
+  });
+
+  it("refuses, in one line and before sending, a transfer the registry would refuse", async () => {
+    const operator = devAddress(ATLAS_OPERATOR);
+    const delegator = devAddress(DELEGATOR);
+    const stranger = devAddress(STRANGER);
+    await assertRefusedBeforeSending([
+      [
+        () => poolnet(["transfer", pools.atlas, pools.borealis, "10"], ATLAS_OPERATOR),
+        `${operator} operates pool ${pools.atlas}: an operator's self-stake cannot be transferred, only undelegated`,
+      ],
+      [
+        () => poolnet(["transfer", pools.atlas, pools.drift, "10"], DELEGATOR),
+        `pool ${pools.drift} is broken: its operator's self-stake is 500 of the 1,000 required, so it takes no ` +
+          "delegations from others",
+      ],
+      [
+        () => poolnet(["transfer", pools.atlas, pools.cypress, "10"], DELEGATOR),
+        `pool ${pools.cypress} is private and ${delegator} is not on its allow-list`,
+      ],
+      [
+        () => poolnet(["transfer", pools.atlas, pools.ember, "10"], DELEGATOR),
+        `pool ${pools.ember} is retired: it takes no delegations and cannot be enabled again (stake in it can leave)`,
+      ],
+      [
+        () => poolnet(["transfer", pools.atlas, pools.borealis, "40000"], 7),
+        `pool ${pools.borealis} is full: 470,099 of 500,000 staked or on its way in, cannot add 40,000`,
+      ],
+      [
+        () => poolnet(["transfer", pools.atlas, pools.borealis, "5"], STRANGER),
+        `${stranger} has 0 staked in pool ${pools.atlas}, cannot take 5 out of it`,
+      ],
+      [
+        () => poolnet(["transfer", pools.atlas, pools.atlas, "5"], DELEGATOR),
+        `a transfer must go to another pool, not back to ${pools.atlas}`,
+      ],
+    ]);
+  });
+
+  it("finalize-transfer with several ids lands the due ones in one transaction and lists the others", async () => {
+    const transferId = async (amount: string) => {
+      const run = await poolnet(["transfer", pools.atlas, pools.borealis, amount], 7);
+      assertSuccess(run);
+      return /transfer (\d+) can be finalized/.exec(run.stdout)![1]!;
+    };
+    const first = await transferId("100");
+    const second = await transferId("50");
+    await client.request({ method: "evm_increaseTime", params: [121] } as never);
+    await client.request({ method: "evm_mine", params: [] } as never);
+    const notDue = await transferId("10");
+    const delegator = devAddress(7);
+    const blockBefore = await blockNumber();
+    const batch = await poolnet(["finalize-transfer", first, notDue, second], STRANGER);
+    assertSuccess(batch);
+    assert.equal(await blockNumber(), blockBefore + 1n, "one transaction");
+    assert.match(
+      batch.stdout,
+      new RegExp(
+        `^finalized transfer ${first}: 100 joined the stake of ${delegator} in pool ${pools.borealis}\n` +
+          `finalized transfer ${second}: 50 joined the stake of ${delegator} in pool ${pools.borealis}\n` +
+          `skipped \\(not due, unknown or already finalized\\): ${notDue}\ntransaction 0x[0-9a-f]{64}\n$`,
+      ),
+    );
   });
 });

@@ -3,7 +3,13 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { errorLine } from "./context.ts";
-import { delegateCommand, finalizeCommand, undelegateCommand } from "./commands/delegation.ts";
+import {
+  delegateCommand,
+  finalizeCommand,
+  finalizeTransferCommand,
+  transferCommand,
+  undelegateCommand,
+} from "./commands/delegation.ts";
 import { economicsCommand } from "./commands/economics.ts";
 import { poolCommand } from "./commands/pool.ts";
 import { redelegateCommand, rewardsCommand, withdrawCommand } from "./commands/rewards.ts";
@@ -30,7 +36,7 @@ export async function createProgram({ withUp = true }: { withUp?: boolean } = {}
   const program = new Command("poolnet")
     .description(
       "poolnet: a trust-less staking network for oracle nodes. Bring the whole network up on this machine with " +
-        "`poolnet up`, then register pools, delegate and undelegate stake, and collect rewards against it, or " +
+        "`poolnet up`, then register pools, delegate, undelegate and transfer stake, and collect rewards against it, or " +
         "against any chain given a deployment file.",
     )
     .addOption(new Option("--rpc <url>", "JSON-RPC endpoint (default: the deployment's, else http://127.0.0.1:8545)"))
@@ -67,6 +73,8 @@ export async function createProgram({ withUp = true }: { withUp?: boolean } = {}
     .addCommand(delegateCommand())
     .addCommand(undelegateCommand())
     .addCommand(finalizeCommand())
+    .addCommand(transferCommand())
+    .addCommand(finalizeTransferCommand())
     .addCommand(rewardsCommand())
     .addCommand(withdrawCommand())
     .addCommand(redelegateCommand())

@@ -19,7 +19,9 @@ type Row = {
 
 const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
-const [deployer, operator, alice, bob, keeper] = await viem.getWalletClients();
+const [deployer, operator, alice, bob, keeper, otherOperator] = await viem.getWalletClients();
+const THAWING_PERIOD = 7n * 24n * 3600n;
+const TRANSFER_LOCKOUT_PERIOD = 2n * 24n * 3600n;
 
 async function gasOf(hash: Promise<Hash>): Promise<number> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
@@ -32,7 +34,8 @@ async function measure(delegators: number): Promise<Row[]> {
   const token = await viem.deployContract("StakingToken", ["Stake", "STK", deployer.account.address, supply]);
   const registry = await viem.deployContract("PoolRegistry", [
     token.address,
-    7n * 24n * 3600n,
+    THAWING_PERIOD,
+    TRANSFER_LOCKOUT_PERIOD,
     parseEther("1000"),
     50_000n,
     deployer.account.address,
@@ -84,8 +87,34 @@ async function measure(delegators: number): Promise<Row[]> {
   const logs = await registry.getEvents.Undelegated({}, { fromBlock: 0n });
   const id = logs.at(-1)?.args.id;
   if (id === undefined) throw new Error("no undelegation");
-  await networkHelpers.time.increase(7 * 24 * 3600);
+  await networkHelpers.time.increase(THAWING_PERIOD);
   const finalizeUndelegate = await gasOf(registry.write.finalizeUndelegate([id], { account: keeper.account }));
+
+  // a transfer of alice's stake (with rewards owed) to a second pool in its steady state, where she is new; the
+  // second pool is registered only now, so nothing measured above changes
+  await registry.write.registerPool(
+    [otherOperator.account.address, 100_000n, "https://example.org/other.json", `0x${"22".repeat(32)}`],
+    { account: otherOperator.account },
+  );
+  const [, toPool] = await registry.read.getPools([0n, 2n]);
+  if (!toPool) throw new Error("second pool not registered");
+  await token.write.transfer([otherOperator.account.address, parseEther("1001")]);
+  await token.write.approve([registry.address, 2n ** 256n - 1n], { account: otherOperator.account });
+  await registry.write.delegate([toPool, parseEther("1000") + 1n], { account: otherOperator.account });
+  await token.write.transfer([toPool, parseEther("25")]);
+  await registry.write.distributeRewards([toPool]);
+  await token.write.transfer([pool, parseEther("25")]);
+  await registry.write.distributeRewards([pool]);
+  const transferDelegation = await gasOf(
+    registry.write.transferDelegation([pool, toPool, parseEther("100"), parseEther("1")], { account: alice.account }),
+  );
+  const transfers = await registry.getEvents.DelegationTransferred({}, { fromBlock: 0n });
+  const transferId = transfers.at(-1)?.args.id;
+  if (transferId === undefined) throw new Error("no transfer");
+  await networkHelpers.time.increase(TRANSFER_LOCKOUT_PERIOD);
+  await token.write.transfer([toPool, parseEther("25")]);
+  await registry.write.distributeRewards([toPool]);
+  const finalizeTransfer = await gasOf(registry.write.finalizeTransfer([transferId], { account: keeper.account }));
 
   const row = (metric: string, value: number, peer?: { name: string; value: number }): Row => ({
     metric,
@@ -107,6 +136,8 @@ async function measure(delegators: number): Promise<Row[]> {
       value: SYNTHETIX.getReward,
     }),
     row("distributeRewards.gas", distribute),
+    row("transferDelegation.gas", transferDelegation),
+    row("finalizeTransfer.gas", finalizeTransfer),
   ];
 }
 

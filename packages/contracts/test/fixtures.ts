@@ -8,6 +8,8 @@ export const SUPPLY = 1_000_000_000n * TOKEN;
 /** What every named account receives from the deployer. */
 export const FUNDING = 1_000_000n * TOKEN;
 export const THAWING_PERIOD = 7n * 24n * 3600n;
+/** How long a transfer between pools waits; shorter than the thawing period, as the registry requires. */
+export const TRANSFER_LOCKOUT_PERIOD = 2n * 24n * 3600n;
 export const MIN_SELF_STAKE = 1000n * TOKEN;
 export const PPM = 1_000_000n;
 export const PROTOCOL_FEE_RATE = 50_000n;
@@ -19,7 +21,7 @@ export const POOL_METADATA_URL = "https://pools.example.org/pool-1.json";
 export const POOL_METADATA_HASH = `0x${"ab".repeat(32)}` as const;
 
 /** `IPoolRegistry.PoolState` as the ABI returns it. */
-export const PoolState = { Active: 0, Broken: 1, Disabled: 2 } as const;
+export const PoolState = { Active: 0, Broken: 1, Disabled: 2, Retired: 3 } as const;
 
 /** Deploys the stake token and funds every named account with `FUNDING`. */
 export async function tokenFixture(connection: NetworkConnection) {
@@ -49,14 +51,15 @@ export async function tokenFixture(connection: NetworkConnection) {
   return { connection, publicClient, token, accounts, funded };
 }
 
-/** Deploys the registry (7-day thawing, 1000-token minimum self-stake, 5% protocol fee to `owners`); every funded
- * account approves it for everything. */
+/** Deploys the registry (7-day thawing, 2-day transfer lockout, 1000-token minimum self-stake, 5% protocol fee to
+ * `owners`); every funded account approves it for everything. */
 export async function registryFixture(connection: NetworkConnection) {
   const base = await tokenFixture(connection);
   const { token, accounts, funded } = base;
   const registry = await connection.viem.deployContract("PoolRegistry", [
     token.address,
     THAWING_PERIOD,
+    TRANSFER_LOCKOUT_PERIOD,
     MIN_SELF_STAKE,
     PROTOCOL_FEE_RATE,
     accounts.owners.account.address,

@@ -46,6 +46,7 @@ describe("deployPoolnet", () => {
     params = {
       token: { name: "Stake", symbol: "STK", holder: deployer!, supply: parseEther("1000000000") },
       thawingPeriod: 600n,
+      transferLockoutPeriod: 120n,
       minSelfStake: parseEther("1000"),
       protocolFeeRate: 50_000n,
       feeRecipient: owners!,
@@ -61,6 +62,7 @@ describe("deployPoolnet", () => {
     const registry = getContract({ address: deployed.registry, abi: poolRegistryAbi, client: publicClient });
     assert.equal(await registry.read.token(), deployed.token);
     assert.equal(await registry.read.thawingPeriod(), 600n);
+    assert.equal(await registry.read.transferLockoutPeriod(), 120n);
     assert.equal(await registry.read.minSelfStake(), parseEther("1000"));
     assert.equal(await registry.read.protocolFeeRate(), 50_000n);
     assert.equal(await registry.read.feeRecipient(), accounts[1]);
@@ -99,6 +101,25 @@ describe("deployPoolnet", () => {
     );
     assert.equal(await publicClient.getBlockNumber(), before);
   });
+
+  for (const [lockout, accepted] of [
+    [599n, true],
+    [600n, false],
+  ] as const) {
+    it(`a transfer lockout of ${lockout} s with 600 s of thawing is ${accepted ? "accepted" : "refused"}`, async () => {
+      const { wallet, publicClient } = clients;
+      const before = await publicClient.getBlockNumber();
+      const deploying = deployPoolnet(wallet, publicClient, { ...params, transferLockoutPeriod: lockout });
+      if (accepted) return void (await deploying);
+      await assert.rejects(
+        deploying,
+        (error: unknown) =>
+          error instanceof InvalidInputError &&
+          error.message === "transferLockoutPeriod must be from 0 to less than the thawing period (600 s), got 600",
+      );
+      assert.equal(await publicClient.getBlockNumber(), before, "nothing was sent");
+    });
+  }
 
   for (const [rate, accepted] of [
     [200_000n, true],

@@ -21,6 +21,8 @@ export type DeployPoolnetParameters = {
   token: { address: Address } | NewStakingToken;
   /** Seconds an undelegation thaws before it can be finalized. */
   thawingPeriod: bigint;
+  /** Seconds a transfer between pools waits before it can be finalized; shorter than `thawingPeriod`. */
+  transferLockoutPeriod: bigint;
   /** Operator self-stake, in token units, below which a pool is broken. */
   minSelfStake: bigint;
   /** Share of every reward taken as the protocol fee, in parts per million (at most 200_000). */
@@ -52,6 +54,12 @@ export async function deployPoolnet(
   if (params.protocolFeeRate < 0n || params.protocolFeeRate > 200_000n) {
     throw new InvalidInputError(`protocolFeeRate must be from 0 to 200000 ppm, got ${params.protocolFeeRate}`);
   }
+  if (params.transferLockoutPeriod < 0n || params.transferLockoutPeriod >= params.thawingPeriod) {
+    throw new InvalidInputError(
+      `transferLockoutPeriod must be from 0 to less than the thawing period (${params.thawingPeriod} s), ` +
+        `got ${params.transferLockoutPeriod}`,
+    );
+  }
   return described(async () => {
     let token: Address;
     if ("address" in params.token) {
@@ -78,6 +86,7 @@ export async function deployPoolnet(
       args: [
         token,
         params.thawingPeriod,
+        params.transferLockoutPeriod,
         params.minSelfStake,
         params.protocolFeeRate,
         params.feeRecipient,

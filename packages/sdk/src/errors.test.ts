@@ -55,12 +55,12 @@ describe("describeContractError: one sentence per custom error", () => {
     [
       "PoolRegistryStakingLimitExceeded",
       [pool, 1_200n * token, 1_200n * token, 5n * token],
-      `pool ${pool} is full: 1,200 of 1,200 staked, cannot add 5`,
+      `pool ${pool} is full: 1,200 of 1,200 staked or on its way in, cannot add 5`,
     ],
     [
       "PoolRegistryLimitBelowStake",
       [pool, 1_000n * token, 1_234_500_000_000_000_000_000n],
-      `the staking limit 1,000 is below the 1,234.5 already staked in pool ${pool}`,
+      `the staking limit 1,000 is below the 1,234.5 already staked or on its way into pool ${pool}`,
     ],
     [
       "PoolRegistryLimitTooLarge",
@@ -70,12 +70,12 @@ describe("describeContractError: one sentence per custom error", () => {
     [
       "PoolRegistryInsufficientStake",
       [pool, alice, 5n * token, 10n * token],
-      `${alice} has 5 staked in pool ${pool}, cannot undelegate 10`,
+      `${alice} has 5 staked in pool ${pool}, cannot take 10 out of it`,
     ],
     [
       "PoolRegistryFeeExceedsAmount",
       [2n * token, token],
-      "the finalization fee 2 is more than the amount undelegated, 1",
+      "the finalization fee 2 is more than the amount it comes out of, 1",
     ],
     ["PoolRegistryUnknownUndelegation", [42n], "there is no pending undelegation with id 42"],
     [
@@ -96,6 +96,23 @@ describe("describeContractError: one sentence per custom error", () => {
       `the vault of pool ${pool} is full: it holds 79,000,000,000 and cannot take 300,000,000 more`,
     ],
     ["PoolRegistryTooManyPools", [], "the registry holds as many pools as it can"],
+    [
+      "PoolRegistryTransferLockoutTooLong",
+      [600n, 600n],
+      "the transfer lockout (600 s) must be shorter than the thawing period (600 s)",
+    ],
+    ["PoolRegistryTransferToSamePool", [pool], `a transfer must go to another pool, not back to ${pool}`],
+    [
+      "PoolRegistrySelfStakeNotTransferable",
+      [pool, alice],
+      `${alice} operates pool ${pool}: an operator's self-stake cannot be transferred, only undelegated`,
+    ],
+    ["PoolRegistryUnknownTransfer", [42n], "there is no pending transfer with id 42"],
+    [
+      "PoolRegistryTransferNotDue",
+      [7n, 1_767_225_600n],
+      "transfer 7 is still locked: it can be finalized from 2026-01-01 00:00:00Z",
+    ],
     ["PoolVaultUnauthorized", [alice], `${alice} may not pay out of a pool vault: only the registry may`],
     ["ERC20InsufficientBalance", [alice, 3n * token, 5n * token], `${alice} holds 3 tokens, needs 5`],
     [

@@ -109,16 +109,20 @@ const contractErrors: Record<string, Describe> = {
     `${amount(minSelfStake)} required, so it takes no delegations from others`,
   PoolRegistryDelegatorNotAllowed: ([pool, delegator]) =>
     `pool ${address(pool)} is private and ${address(delegator)} is not on its allow-list`,
+  // the registry counts stake on its way in by transfer as taken: its room is reserved
   PoolRegistryStakingLimitExceeded: ([pool, totalStake, stakingLimit, added]) =>
-    `pool ${address(pool)} is full: ${amount(totalStake)} of ${amount(stakingLimit)} staked, cannot add ${amount(added)}`,
+    `pool ${address(pool)} is full: ${amount(totalStake)} of ${amount(stakingLimit)} staked or on its way in, ` +
+    `cannot add ${amount(added)}`,
   PoolRegistryLimitBelowStake: ([pool, stakingLimit, totalStake]) =>
-    `the staking limit ${amount(stakingLimit)} is below the ${amount(totalStake)} already staked in pool ${address(pool)}`,
+    `the staking limit ${amount(stakingLimit)} is below the ${amount(totalStake)} already staked or on its way ` +
+    `into pool ${address(pool)}`,
   PoolRegistryLimitTooLarge: ([stakingLimit, maxLimit]) =>
     `the staking limit ${amount(stakingLimit)} is above the largest possible, ${amount(maxLimit)}`,
   PoolRegistryInsufficientStake: ([pool, delegator, stake, requested]) =>
-    `${address(delegator)} has ${amount(stake)} staked in pool ${address(pool)}, cannot undelegate ${amount(requested)}`,
+    `${address(delegator)} has ${amount(stake)} staked in pool ${address(pool)}, cannot take ${amount(requested)} ` +
+    "out of it",
   PoolRegistryFeeExceedsAmount: ([fee, requested]) =>
-    `the finalization fee ${amount(fee)} is more than the amount undelegated, ${amount(requested)}`,
+    `the finalization fee ${amount(fee)} is more than the amount it comes out of, ${amount(requested)}`,
   PoolRegistryUnknownUndelegation: ([id]) => `there is no pending undelegation with id ${String(id)}`,
   PoolRegistryUndelegationNotDue: ([id, releaseAt]) =>
     `undelegation ${String(id)} is still thawing: it can be finalized from ${date(releaseAt)}`,
@@ -131,6 +135,15 @@ const contractErrors: Record<string, Describe> = {
   PoolRegistryVaultFull: ([pool, accounted, added]) =>
     `the vault of pool ${address(pool)} is full: it holds ${amount(accounted)} and cannot take ${amount(added)} more`,
   PoolRegistryTooManyPools: () => "the registry holds as many pools as it can",
+  PoolRegistryTransferLockoutTooLong: ([lockout, thawingPeriod]) =>
+    `the transfer lockout (${String(lockout)} s) must be shorter than the thawing period (${String(thawingPeriod)} s)`,
+  PoolRegistryTransferToSamePool: ([pool]) => `a transfer must go to another pool, not back to ${address(pool)}`,
+  PoolRegistrySelfStakeNotTransferable: ([pool, operator]) =>
+    `${address(operator)} operates pool ${address(pool)}: an operator's self-stake cannot be transferred, only ` +
+    "undelegated",
+  PoolRegistryUnknownTransfer: ([id]) => `there is no pending transfer with id ${String(id)}`,
+  PoolRegistryTransferNotDue: ([id, releaseAt]) =>
+    `transfer ${String(id)} is still locked: it can be finalized from ${date(releaseAt)}`,
   PoolVaultUnauthorized: ([caller]) => `${address(caller)} may not pay out of a pool vault: only the registry may`,
   ERC20InsufficientBalance: ([sender, balance, needed]) =>
     `${address(sender)} holds ${amount(balance)} tokens, needs ${amount(needed)}`,

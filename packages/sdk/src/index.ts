@@ -87,6 +87,13 @@ export {
   type Undelegation,
 } from "./actions/getUndelegation.ts";
 export {
+  getTransfer,
+  type GetTransferErrorType,
+  type GetTransferParameters,
+  type GetTransferReturnType,
+  type Transfer,
+} from "./actions/getTransfer.ts";
+export {
   registerPool,
   type RegisterPoolErrorType,
   type RegisterPoolParameters,
@@ -116,6 +123,24 @@ export {
   type FinalizeUndelegationsParameters,
   type FinalizeUndelegationsReturnType,
 } from "./actions/finalizeUndelegations.ts";
+export {
+  transferDelegation,
+  type TransferDelegationErrorType,
+  type TransferDelegationParameters,
+  type TransferDelegationReturnType,
+} from "./actions/transferDelegation.ts";
+export {
+  finalizeTransfer,
+  type FinalizeTransferErrorType,
+  type FinalizeTransferParameters,
+  type FinalizeTransferReturnType,
+} from "./actions/finalizeTransfer.ts";
+export {
+  finalizeTransfers,
+  type FinalizeTransfersErrorType,
+  type FinalizeTransfersParameters,
+  type FinalizeTransfersReturnType,
+} from "./actions/finalizeTransfers.ts";
 export {
   retirePool,
   type RetirePoolErrorType,

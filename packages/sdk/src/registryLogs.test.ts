@@ -39,6 +39,7 @@ describe("applyRegistryLogs", () => {
     const deployed = await deployPoolnet(wallet, publicClient, {
       token: { name: "Stake", symbol: "STK", holder: accounts[0]!, supply: parseEther("1000000000") },
       thawingPeriod: 600n,
+      transferLockoutPeriod: 120n,
       minSelfStake: parseEther("1000"),
       protocolFeeRate: 50_000n,
       feeRecipient: accounts[1]!,
@@ -77,6 +78,7 @@ describe("applyRegistryLogs", () => {
     await send(atlas, "delegate", [poolA, parseEther("2000")]);
     await send(borealis, "delegate", [poolB, parseEther("1500")]);
     await send(cypress, "delegate", [poolC, parseEther("999")]); // broken: below the minimum
+    await send(accounts[9]!, "delegate", [poolD, parseEther("1000")]);
     await send(atlas, "setStakingLimit", [poolA, parseEther("50000")]);
     await send(borealis, "setPoolPrivate", [poolB, true]);
     await send(borealis, "setDelegatorAllowed", [poolB, bob, true]);
@@ -102,6 +104,8 @@ describe("applyRegistryLogs", () => {
     await send(alice, "withdrawRewards", [poolA]);
     await send(atlas, "withdrawRewards", [poolA]);
     await send(carol, "withdrawProtocolFees", [poolA]);
+    await send(accounts[0]!, "transfer", [poolA, parseEther("3.5")], token); // paid to alice as she transfers
+    await send(alice, "transferDelegation", [poolA, poolD, parseEther("500"), parseEther("2")]);
     await rpc("evm_increaseTime", [601]);
     const firstId = (
       await publicClient.getContractEvents({
@@ -113,18 +117,27 @@ describe("applyRegistryLogs", () => {
     )[0]!.args.id!;
     await send(carol, "finalizeUndelegate", [firstId]);
     await send(cypress, "disablePool", [poolC]);
-    await send(accounts[9]!, "delegate", [poolD, parseEther("1000")]);
     await send(accounts[9]!, "retirePool", [poolD]);
+    const transferId = (
+      await publicClient.getContractEvents({
+        address: registry,
+        abi: poolRegistryAbi,
+        eventName: "DelegationTransferred",
+        fromBlock,
+      })
+    )[0]!.args.id!;
+    await send(carol, "finalizeTransfers", [[transferId, 42n]]); // lands in the pool retired meanwhile
     await send(atlas, "updateMetaData", [poolA, "ipfs://atlas-v2", `0x${"cd".repeat(32)}`]);
     await send(atlas, "disablePool", [poolA]);
     await send(atlas, "enablePool", [poolA]);
     await send(accounts[0]!, "setMinSelfStake", [parseEther("1600")]); // borealis (1,500 + rewards?) may break
     await send(accounts[0]!, "setProtocolFeeRate", [70_000n]);
     await send(accounts[0]!, "setFeeRecipient", [accounts[9]!]);
+    await send(bob, "transferDelegation", [poolB, poolA, parseEther("100"), parseEther("1")]); // left pending
   });
   after(() => close());
 
-  it("rebuilds every pool, stake, allow-list entry, thawing undelegation and parameter from logs alone", async () => {
+  it("rebuilds every pool, stake, allow-list entry, thawing undelegation, transfer and parameter from logs alone", async () => {
     const logs = await publicClient.getLogs({ address: registry, fromBlock });
     const rebuilt = applyRegistryLogs(createRegistryFromLogs(), registry, logs);
     const read = <T>(functionName: string, args: readonly unknown[] = []) =>
@@ -156,8 +169,9 @@ describe("applyRegistryLogs", () => {
       assert.equal(pool.metaDataContentHash, info.metaDataContentHash);
       assert.equal(poolStateFromLogs(rebuilt, pool), poolStates[info.state]);
       states.add(poolStateFromLogs(rebuilt, pool));
-      const [total] = await read<[bigint, bigint]>("getTotalStake", [pool.pool]);
+      const [total, pending] = await read<[bigint, bigint]>("getTotalStake", [pool.pool]);
       assert.equal(pool.totalStake, total);
+      assert.equal(pool.pendingStake, pending);
       for (const account of accounts) {
         assert.equal(pool.stakes.get(account) ?? 0n, await read<bigint>("getStake", [pool.pool, account]), account);
         const allowed = await read<boolean>("isDelegatorAllowed", [pool.pool, account]);
@@ -173,11 +187,30 @@ describe("applyRegistryLogs", () => {
           [onChain.delegator, onChain.amount, onChain.fee, onChain.releaseAt],
         );
       }
+      for (const [id, transfer] of pool.transfersOut) {
+        const onChain = await read<{
+          fromPool: Address;
+          toPool: Address;
+          delegator: Address;
+          amount: bigint;
+          fee: bigint;
+          releaseAt: bigint;
+        }>("getTransfer", [id]);
+        assert.deepEqual(
+          [pool.pool, transfer.toPool, transfer.delegator, transfer.amount, transfer.fee, transfer.releaseAt],
+          [onChain.fromPool, onChain.toPool, onChain.delegator, onChain.amount, onChain.fee, onChain.releaseAt],
+        );
+      }
     }
     // the history reached every state, so the comparison covered each
     assert.deepEqual([...states].sort(), ["active", "broken", "disabled", "retired"]);
     const poolA = [...rebuilt.pools.values()][0]!;
     assert.equal(poolA.thawing.size, 1, "one of pool A's two undelegations is finalized, the other thawing");
     assert.ok(poolA.rewardsDistributed > 0n && poolA.protocolFees > 0n && poolA.commission > 0n);
+    const [, poolB, , poolD] = [...rebuilt.pools.values()];
+    assert.equal(poolA.pendingStake, parseEther("99"), "bob's transfer from pool B, pending");
+    assert.equal(poolB!.transfersOut.size, 1, "and still in pool B's vault");
+    assert.equal(poolA.transfersOut.size, 0, "alice's transfer to pool D landed");
+    assert.equal(poolD!.stakes.get(accounts[5]!), parseEther("498"), "in pool D, retired meanwhile");
   });
 });

@@ -21,6 +21,10 @@ export type PoolFromLogs = {
   stakes: Map<Address, bigint>;
   /** Undelegations still thawing, by id. */
   thawing: Map<bigint, { delegator: Address; amount: bigint; fee: bigint; releaseAt: bigint }>;
+  /** Transfers out of this pool still in their lockout, by id: their tokens are still in this pool's vault. */
+  transfersOut: Map<bigint, { toPool: Address; delegator: Address; amount: bigint; fee: bigint; releaseAt: bigint }>;
+  /** Stake transferred into this pool and not landed yet (amounts less fees): `getTotalStake`'s `pending`. */
+  pendingStake: bigint;
   /** Everything ever distributed to this pool, and what went where. */
   rewardsDistributed: bigint;
   protocolFees: bigint;
@@ -78,18 +82,36 @@ export function applyRegistryLogs(registry: RegistryFromLogs, registryAddress: A
         totalStake: 0n,
         stakes: new Map(),
         thawing: new Map(),
+        transfersOut: new Map(),
+        pendingStake: 0n,
         rewardsDistributed: 0n,
         protocolFees: 0n,
         commission: 0n,
       });
+    } else if (event.eventName === "DelegationTransferred") {
+      // the stake leaves the first pool at once (its tokens stay in that vault) and is pending into the second
+      const { id, fromPool, toPool, delegator, amount, fee, releaseAt } = event.args;
+      const from = poolNamed(registry, fromPool, event.eventName);
+      addStake(from, delegator, -amount);
+      from.transfersOut.set(id, { toPool, delegator, amount, fee, releaseAt });
+      poolNamed(registry, toPool, event.eventName).pendingStake += amount - fee;
+    } else if (event.eventName === "TransferFinalized") {
+      const { id, fromPool, toPool, delegator, amount, fee } = event.args;
+      poolNamed(registry, fromPool, event.eventName).transfersOut.delete(id);
+      const to = poolNamed(registry, toPool, event.eventName);
+      to.pendingStake -= amount - fee;
+      addStake(to, delegator, amount - fee);
     } else if ("pool" in event.args) {
-      const pool = registry.pools.get(event.args.pool);
-      if (pool === undefined)
-        throw new Error(`log ${event.eventName} names pool ${event.args.pool} before it registered`);
-      applyPoolEvent(pool, event);
+      applyPoolEvent(poolNamed(registry, event.args.pool, event.eventName), event);
     }
   }
   return registry;
+}
+
+function poolNamed(registry: RegistryFromLogs, address: Address, eventName: string): PoolFromLogs {
+  const pool = registry.pools.get(address);
+  if (pool === undefined) throw new Error(`log ${eventName} names pool ${address} before it registered`);
+  return pool;
 }
 
 type RegistryEvent = ReturnType<typeof parseEventLogs<typeof poolRegistryAbi>>[number];

@@ -1,12 +1,16 @@
-// `poolnet delegate`, `undelegate` and `finalize`: moving stake into a pool, out of it, and out of the thaw.
+// `poolnet delegate`, `undelegate`, `finalize`, `transfer` and `finalize-transfer`: moving stake into a pool, out of
+// it, out of the thaw, and from one pool to another.
 import {
   InvalidInputError,
   delegate,
+  finalizeTransfer,
+  finalizeTransfers,
   finalizeUndelegate,
   finalizeUndelegations,
   formatTokenAmount,
   parseAddress,
   parseTokenAmount,
+  transferDelegation,
   undelegate,
 } from "@poolnet/sdk";
 import { Command } from "commander";
@@ -60,13 +64,11 @@ export function undelegateCommand(): Command {
       const { deployment, wallet } = await prepareSigner(command);
       const result = await undelegate(wallet, { registry: deployment.registry, pool, amount, fee });
       if (globalOptions(command).json) return printJson(result);
-      // written as the "still thawing" refusal writes it
-      const releaseAt = new Date(Number(result.releaseAt) * 1000).toISOString().replace(".000Z", "Z").replace("T", " ");
       printDone(
         command,
         result,
         `undelegated ${formatTokenAmount(amount)} from pool ${pool}: undelegation ${result.id} can be finalized ` +
-          `from ${releaseAt}`,
+          `from ${formatTime(result.releaseAt)}`,
       );
     });
 }
@@ -82,7 +84,7 @@ export function finalizeCommand(): Command {
     )
     .argument("<id...>", "undelegation ids (decimal or 0x hex)")
     .action(async (idTexts: string[], _flags: object, command: Command) => {
-      const ids = idTexts.map(parseId);
+      const ids = idTexts.map((text) => parseId(text, "undelegation"));
       const { deployment, wallet } = await prepareSigner(command);
       const json = globalOptions(command).json;
       if (ids.length === 1) {
@@ -106,6 +108,108 @@ export function finalizeCommand(): Command {
     });
 }
 
+type TransferFlags = { fee: string };
+
+export function transferCommand(): Command {
+  return new Command("transfer")
+    .summary("move stake from one pool to another; it lands after the transfer lockout")
+    .description(
+      "Moves an amount of your stake from one pool to another without leaving the network. It stops earning in " +
+        "the first pool at once (your rewards there so far are paid out), earns in neither pool during the " +
+        "registry's transfer lockout (shorter than the thawing period), and joins your stake in the second pool " +
+        "when anyone finalizes the transfer (`poolnet finalize-transfer <id>`). The second pool must take you now " +
+        "(enabled, not broken, allow-listed if private, room under its limit); its room is then reserved, so the " +
+        "transfer lands even if that pool closes meanwhile. You can always transfer out of a broken pool; an " +
+        "operator cannot transfer their own pool's self-stake. An optional fee, taken out of the amount, goes to " +
+        "whoever finalizes it.",
+    )
+    .argument("<fromPool>", "the pool the stake leaves")
+    .argument("<toPool>", "the pool it goes to")
+    .argument("<amount>", "tokens to transfer")
+    .option("--fee <amount>", "tokens out of the amount for whoever finalizes it", "0")
+    .action(async (fromText: string, toText: string, amountText: string, flags: TransferFlags, command: Command) => {
+      const fromPool = parseAddress(fromText, "fromPool");
+      const toPool = parseAddress(toText, "toPool");
+      if (fromPool === toPool)
+        throw new InvalidInputError(`a transfer must go to another pool, not back to ${fromPool}`);
+      const amount = positive(parseTokenAmount(amountText), amountText);
+      const fee = parseTokenAmount(flags.fee, 18, "--fee");
+      if (fee > amount) {
+        throw new InvalidInputError(`--fee ${flags.fee} is more than the amount transferred, ${amountText}`);
+      }
+      const { deployment, wallet } = await prepareSigner(command);
+      const result = await transferDelegation(wallet, {
+        registry: deployment.registry,
+        fromPool,
+        toPool,
+        amount,
+        fee,
+      });
+      if (globalOptions(command).json) return printJson(result);
+      printDone(
+        command,
+        result,
+        `transferred ${formatTokenAmount(amount)} from pool ${fromPool} to pool ${toPool}: transfer ${result.id} ` +
+          `can be finalized from ${formatTime(result.releaseAt)}` +
+          (result.rewardsPaid > 0n ? `; your rewards there, ${formatTokenAmount(result.rewardsPaid)}, were paid` : ""),
+      );
+    });
+}
+
+export function finalizeTransferCommand(): Command {
+  return new Command("finalize-transfer")
+    .summary("land transfers whose lockout has passed")
+    .description(
+      "Finalizes transfers between pools whose lockout has passed: each joins its delegator's stake in the new " +
+        "pool (less its fee) and pays its fee to you. Anyone may finalize anyone's transfer. Ids are as printed by " +
+        "`poolnet transfer`. One id that is not due is refused with when it will be; several are finalized in one " +
+        "transaction, the due ones landed and the others skipped and listed.",
+    )
+    .argument("<id...>", "transfer ids (decimal or 0x hex)")
+    .action(async (idTexts: string[], _flags: object, command: Command) => {
+      const ids = idTexts.map((text) => parseId(text, "transfer"));
+      const { deployment, wallet } = await prepareSigner(command);
+      const json = globalOptions(command).json;
+      if (ids.length === 1) {
+        const id = ids[0]!;
+        const result = await finalizeTransfer(wallet, { registry: deployment.registry, id });
+        if (json) return printJson([{ id, ...result }]);
+        return printDone(command, result, describeLanded({ id, ...result }));
+      }
+      const result = await finalizeTransfers(wallet, { registry: deployment.registry, ids });
+      if (json) return printJson(result);
+      const done = new Set(result.finalized.map((entry) => entry.id));
+      const skipped = ids.filter((id) => !done.has(id));
+      printDone(
+        command,
+        result,
+        [
+          ...result.finalized.map(describeLanded),
+          ...(skipped.length === 0 ? [] : [`skipped (not due, unknown or already finalized): ${skipped.join(", ")}`]),
+        ].join("\n"),
+      );
+    });
+}
+
+function describeLanded(entry: {
+  id: bigint;
+  amount: bigint;
+  delegator: Address;
+  toPool: Address;
+  fee: bigint;
+}): string {
+  return (
+    `finalized transfer ${entry.id}: ${formatTokenAmount(entry.amount)} joined the stake of ${entry.delegator} in ` +
+    `pool ${entry.toPool}` +
+    (entry.fee > 0n ? `, a fee of ${formatTokenAmount(entry.fee)} to you` : "")
+  );
+}
+
+/** A chain time as the "still thawing" and "still locked" refusals write it. */
+function formatTime(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z").replace("T", " ");
+}
+
 function describeFinalized(entry: { id: bigint; amount: bigint; delegator: Address; fee: bigint }): string {
   return (
     `finalized undelegation ${entry.id}: ${formatTokenAmount(entry.amount)} to ${entry.delegator}` +
@@ -118,10 +222,10 @@ function positive(amount: bigint, text: string): bigint {
   return amount;
 }
 
-function parseId(text: string): bigint {
+function parseId(text: string, kind: "undelegation" | "transfer"): bigint {
   const trimmed = text.trim();
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(trimmed) || BigInt(trimmed) >= 2n ** 256n) {
-    throw new InvalidInputError(`undelegation id '${text}' is not a number`);
+    throw new InvalidInputError(`${kind} id '${text}' is not a number`);
   }
   return BigInt(trimmed);
 }

@@ -99,8 +99,8 @@ export function poolCommand(): Command {
     .command("show")
     .summary("show one pool")
     .description(
-      "Shows everything the registry knows about one pool: operator, state, commission, stake, limit, " +
-        "self-stake, privacy and metadata.",
+      "Shows everything the registry knows about one pool: operator, state, commission, stake (and stake on its " +
+        "way in by transfer), limit, self-stake, privacy and metadata.",
     )
     .argument("<pool>", "the pool's address")
     .action(async (poolText: string, _flags: object, command: Command) => {
@@ -115,6 +115,7 @@ export function poolCommand(): Command {
         ["state", row.state],
         ["commission", formatRate(row.commissionRate)],
         ["total stake", formatTokenAmount(row.totalStake)],
+        ["on its way in", formatTokenAmount(row.pendingStake)],
         ["staking limit", formatLimit(row.stakingLimit)],
         [
           "operator self-stake",
@@ -273,7 +274,11 @@ export function poolCommand(): Command {
   return pool;
 }
 
-type PoolRow = PoolInfo & { totalStake: bigint };
+type PoolRow = PoolInfo & {
+  totalStake: bigint;
+  /** Stake transferred in and not landed yet: it counts against the staking limit. */
+  pendingStake: bigint;
+};
 
 async function describePool(
   client: Parameters<typeof getPoolInfo>[0],
@@ -284,7 +289,7 @@ async function describePool(
     getPoolInfo(client, { registry, pool }),
     getTotalStake(client, { registry, pool }),
   ]);
-  return { ...info, totalStake: stake.total };
+  return { ...info, totalStake: stake.total, pendingStake: stake.pending };
 }
 
 function formatLimit(limit: bigint): string {

@@ -41,6 +41,7 @@ export const ROLES = {
 
 export const TOKEN_SUPPLY = parseEther("1000000000");
 export const THAWING_PERIOD = 600n; // 10 minutes: long enough to see thawing, short enough for a demo
+export const TRANSFER_LOCKOUT_PERIOD = 120n; // 2 minutes: a transfer between pools waits less than leaving
 export const MIN_SELF_STAKE = parseEther("1000");
 export const PROTOCOL_FEE_RATE = 50_000n; // 5%
 

@@ -38,6 +38,7 @@ import {
   startRewards,
   THAWING_PERIOD,
   TOKEN_SUPPLY,
+  TRANSFER_LOCKOUT_PERIOD,
   type Rewards,
 } from "./demo.ts";
 import { JournalError, openJournal, readJournal, replayJournal, type RequestFn, type RpcBlock } from "./journal.ts";
@@ -279,6 +280,7 @@ async function createNetwork(
     {
       token: { name: "Stake", symbol: "STK", holder: deployer, supply: TOKEN_SUPPLY },
       thawingPeriod: THAWING_PERIOD,
+      transferLockoutPeriod: TRANSFER_LOCKOUT_PERIOD,
       minSelfStake: MIN_SELF_STAKE,
       protocolFeeRate: PROTOCOL_FEE_RATE,
       feeRecipient,

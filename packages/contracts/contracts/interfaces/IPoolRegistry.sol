@@ -38,6 +38,16 @@ interface IPoolRegistry {
         uint256 releaseAt;
     }
 
+    /// @notice A delegation on its way from one pool to another, waiting out the transfer lockout.
+    struct Transfer {
+        address fromPool;
+        address toPool;
+        address delegator;
+        uint256 amount;
+        uint256 fee;
+        uint256 releaseAt;
+    }
+
     // ---- events: enough to rebuild every pool and delegation from logs alone ----
 
     event PoolRegistered(
@@ -74,6 +84,30 @@ interface IPoolRegistry {
         uint256 fee,
         address caller
     );
+    /// @notice `amount` left `fromPool`'s stake at once; `amount - fee` joins the delegator's stake in `toPool` when
+    /// the transfer is finalized, from `releaseAt`, and `fee` goes to whoever finalizes it.
+    /// @dev Indexed by both pools and the delegator (what a pool's or a wallet's filter asks for); the id, which
+    /// encodes them with a nonce, is in the data.
+    event DelegationTransferred(
+        uint256 id,
+        address indexed fromPool,
+        address indexed toPool,
+        address indexed delegator,
+        uint256 amount,
+        uint256 fee,
+        uint256 releaseAt
+    );
+    /// @notice `amount` is the transferred amount, as in `DelegationTransferred`: `amount - fee` joined the
+    /// delegator's stake in `toPool`, and the caller received `fee`.
+    event TransferFinalized(
+        uint256 id,
+        address indexed fromPool,
+        address indexed toPool,
+        address indexed delegator,
+        uint256 amount,
+        uint256 fee,
+        address caller
+    );
     /// @notice A reward that arrived at the pool's vault was taken into account and split.
     event RewardsDistributed(
         address indexed pool,
@@ -100,7 +134,9 @@ interface IPoolRegistry {
     error PoolRegistryPoolRetired(address pool);
     error PoolRegistryPoolBroken(address pool, uint256 selfStake, uint256 minSelfStake);
     error PoolRegistryDelegatorNotAllowed(address pool, address delegator);
+    /// @dev `totalStake` counts the stake pending into the pool from transfers: its room is reserved.
     error PoolRegistryStakingLimitExceeded(address pool, uint256 totalStake, uint256 stakingLimit, uint256 amount);
+    /// @dev `totalStake` counts the stake pending into the pool from transfers.
     error PoolRegistryLimitBelowStake(address pool, uint256 stakingLimit, uint256 totalStake);
     error PoolRegistryLimitTooLarge(uint256 stakingLimit, uint256 maxLimit);
     error PoolRegistryInsufficientStake(address pool, address delegator, uint256 stake, uint256 amount);
@@ -110,8 +146,14 @@ interface IPoolRegistry {
     error PoolRegistryNothingToWithdraw(address pool, address account);
     error PoolRegistryUnsupportedToken(address token);
     error PoolRegistryInvalidPoolData(bytes data);
+    /// @dev `accounted` counts the tokens pending into the pool's vault from transfers.
     error PoolRegistryVaultFull(address pool, uint256 accounted, uint256 amount);
     error PoolRegistryTooManyPools();
+    error PoolRegistryTransferLockoutTooLong(uint256 transferLockoutPeriod, uint256 thawingPeriod);
+    error PoolRegistryTransferToSamePool(address pool);
+    error PoolRegistrySelfStakeNotTransferable(address pool, address operator);
+    error PoolRegistryUnknownTransfer(uint256 id);
+    error PoolRegistryTransferNotDue(uint256 id, uint256 releaseAt);
 
     // ---- pools ----
 
@@ -176,6 +218,34 @@ interface IPoolRegistry {
     /// @return finalized how many were finalized
     function finalizeUndelegations(uint256[] calldata ids) external returns (uint256 finalized);
 
+    /// @notice Moves `amount` of the caller's stake from `fromPool` to `toPool`. It stops earning in `fromPool` at once
+    /// (the caller's rewards there are paid out, as on `undelegate`), earns nowhere during the transfer lockout, and
+    /// joins the caller's stake in `toPool` when anyone finalizes the transfer, less `fee`, which goes to the
+    /// finalizer. The room in `toPool` is reserved now: the transfer lands even if `toPool` is disabled, retired or
+    /// broken by then. `fromPool` may be in any state (a delegator can always leave a broken pool this way).
+    /// @dev Requirements: both pools exist and differ; 0 < `amount` <= the caller's stake in `fromPool`;
+    /// `fee` <= `amount`; the caller is not `fromPool`'s operator (self-stake cannot be transferred); `toPool` takes
+    /// a delegation of `amount - fee` from the caller now, as `delegate` would, counting stake already pending into
+    /// it against its staking limit and its vault's room.
+    /// @param fee paid out of `amount` to whoever calls `finalizeTransfer`
+    /// @return id the pending transfer
+    function transferDelegation(
+        address fromPool,
+        address toPool,
+        uint256 amount,
+        uint256 fee
+    ) external returns (uint256 id);
+
+    /// @notice Lands a transfer whose lockout has passed: `amount - fee` joins the delegator's stake in `toPool`
+    /// (their rewards there so far are paid out first) and the caller receives `fee`. Anyone may call it.
+    /// @dev Requirements: `id` is pending and its transfer lockout has passed.
+    function finalizeTransfer(uint256 id) external;
+
+    /// @notice Finalizes every transfer in `ids` that is due, in one transaction. Unknown, already finalized and
+    /// still locked ids are skipped, not reverted. Each fee goes to the caller.
+    /// @return finalized how many were finalized
+    function finalizeTransfers(uint256[] calldata ids) external returns (uint256 finalized);
+
     /// @notice Pays the caller's rewards from `pool` (the operator's include the pool's commission).
     /// @dev Requirements: there is something to pay.
     function withdrawRewards(address pool) external returns (uint256 amount);
@@ -203,10 +273,15 @@ interface IPoolRegistry {
     function getRewards(address pool, address delegator) external view returns (uint256 rewards);
 
     /// @return total the pool's stake
-    /// @return pending stake transferred to the pool and not finalized (always 0 until transfers exist)
+    /// @return pending stake transferred to the pool and not finalized yet (what will join: amounts less fees); it
+    /// earns nothing until it lands, and counts against the staking limit
     function getTotalStake(address pool) external view returns (uint256 total, uint256 pending);
 
     function getUndelegation(uint256 id) external view returns (Undelegation memory undelegation);
+
+    /// @notice A transfer between pools not finalized yet; its delegator and both pools are read from the id.
+    /// @dev Requirements: `id` is pending.
+    function getTransfer(uint256 id) external view returns (Transfer memory transfer);
 
     function isDelegatorAllowed(address pool, address delegator) external view returns (bool allowed);
 

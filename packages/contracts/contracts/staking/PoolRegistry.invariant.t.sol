@@ -10,7 +10,8 @@ import {vm} from "../testing/Vm.sol";
 import {StakingToken} from "../token/StakingToken.sol";
 import {PoolRegistry} from "./PoolRegistry.sol";
 
-/// @title PoolRegistryHandler: mostly valid random delegations, rewards and governance over two pools, each checked.
+/// @title PoolRegistryHandler: mostly valid random delegations, transfers, rewards and governance over two pools, each
+/// checked.
 /// @notice Every action is checked against the registry's rules as it happens; ghost books feed the invariants.
 /// @dev A failed check is recorded in `failure`, not reverted: reverting actions are silently dropped by the fuzzer.
 contract PoolRegistryHandler is TestBase {
@@ -27,6 +28,17 @@ contract PoolRegistryHandler is TestBase {
         uint256 releaseAt;
     }
 
+    /// @notice A transfer between the two pools still in its lockout, as the handler booked it.
+    struct InTransfer {
+        uint256 id;
+        address fromPool;
+        address toPool;
+        address delegator;
+        uint256 amount;
+        uint256 fee;
+        uint256 releaseAt;
+    }
+
     PoolRegistry public immutable registry;
     StakingToken public immutable token;
     address public immutable owner;
@@ -36,10 +48,19 @@ contract PoolRegistryHandler is TestBase {
     address[2] internal _pools;
     address[] internal _actors; // the two operators first, then three delegators
     Thawing[] internal _thawing;
+    InTransfer[] internal _inTransfer;
 
     mapping(address pool => mapping(address delegator => uint256)) public ghostStake;
     mapping(address pool => uint256) public ghostThawing;
     mapping(address pool => uint256) public ghostNonce;
+    /// @notice Tokens on their way out of a pool by transfer: still in its vault, and in no stake.
+    mapping(address pool => uint256) public ghostTransferring;
+    /// @notice Stake on its way into a pool by transfer (amounts less fees).
+    mapping(address pool => uint256) public ghostPending;
+    mapping(address pool => uint256) public ghostTransferNonce;
+    /// @notice Stake that entered the registry (delegated, or rewards redelegated) less what left it (undelegations
+    /// paid, transfer fees paid): what is staked, thawing or in transfer.
+    uint256 public ghostStakeHeld;
     uint256 public ghostRewardsSent;
     /// @notice Rewards that left the reward books: paid out, or turned into stake.
     uint256 public ghostRewardsPaid;
@@ -68,6 +89,7 @@ contract PoolRegistryHandler is TestBase {
             token.transfer(_actors[i], SELF_STAKE);
             _delegateAs(_actors[i], _pools[i], SELF_STAKE, false);
             ghostStake[_pools[i]][_actors[i]] = SELF_STAKE;
+            ghostStakeHeld += SELF_STAKE;
         }
         vm.startPrank(_actors[1]);
         registry.setPoolPrivate(_pools[1], true);
@@ -97,6 +119,7 @@ contract PoolRegistryHandler is TestBase {
         uint256 paid = token.balanceOf(actor) + amount - balance;
         _check(paid + _commissionIfOperator(pool, actor) == rewards, "delegate: paid other than the rewards shown");
         ghostStake[pool][actor] += amount;
+        ghostStakeHeld += amount;
         ghostRewardsPaid += paid;
     }
 
@@ -170,6 +193,7 @@ contract PoolRegistryHandler is TestBase {
                 _check(token.balanceOf(caller) == callerBalance + t.fee, "finalizeUndelegate: caller's fee");
             }
             ghostThawing[t.pool] -= t.amount;
+            ghostStakeHeld -= t.amount;
             _thawing[i] = _thawing[_thawing.length - 1];
             _thawing.pop();
         } catch {
@@ -182,6 +206,91 @@ contract PoolRegistryHandler is TestBase {
         } catch (bytes memory reason) {
             bytes memory refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, t.id);
             _check(keccak256(reason) == keccak256(refusal), "finalizeUndelegate: twice, refused not as expected");
+        }
+    }
+
+    /// @notice Moves stake from one pool to the other; refused, with the exact error, from the operator's own pool,
+    /// without stake, or when the other pool would not take it.
+    function transferDelegation(uint256 actorSeed, uint256 poolSeed, uint256 amount, uint256 fee) external {
+        (address from, ) = _pool(poolSeed);
+        (address to, address toOperator) = _pool(poolSeed + 1);
+        address actor = _mostlyStaked(from, actorSeed);
+        _mostlyEnabled(to, toOperator, actorSeed);
+        bytes memory refusal;
+        (refusal, amount, fee) = _transferRefusal(from, to, actor, amount, fee);
+
+        uint256 rewards = registry.getRewards(from, actor);
+        uint256 balance = token.balanceOf(actor);
+        vm.prank(actor);
+        (bool ok, bytes memory returned) = address(registry).call(
+            abi.encodeCall(IPoolRegistry.transferDelegation, (from, to, amount, fee))
+        );
+        if (!_outcomeIs(ok, returned, refusal, "transferDelegation")) return;
+        _check(token.balanceOf(actor) - balance == rewards, "transferDelegation: paid other than the rewards shown");
+        ghostRewardsPaid += rewards;
+        _bookTransfer(abi.decode(returned, (uint256)), from, to, actor, amount, fee);
+    }
+
+    /// @notice Lands a transfer, alone or in a batch (where it is listed twice, and finalized once); early, it is
+    /// refused (or skipped in a batch).
+    function finalizeTransfer(uint256 transferSeed, uint256 callerSeed, bool early, bool batched) external {
+        if (_inTransfer.length == 0) return;
+        uint256 i = transferSeed % _inTransfer.length;
+        InTransfer memory t = _inTransfer[i];
+        address caller = callerSeed % 2 == 0 ? keeper : _actor(callerSeed >> 1);
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (t.id, t.id);
+        bytes memory call =
+            batched
+                ? abi.encodeCall(IPoolRegistry.finalizeTransfers, (ids))
+                : abi.encodeCall(IPoolRegistry.finalizeTransfer, (t.id));
+        if (early && block.timestamp < t.releaseAt) return _finalizeTransferEarly(t, caller, call, batched);
+        if (block.timestamp < t.releaseAt) vm.warp(t.releaseAt);
+        uint256 rewards = registry.getRewards(t.toPool, t.delegator);
+        uint256 stake = registry.getStake(t.toPool, t.delegator);
+        uint256 delegatorBalance = token.balanceOf(t.delegator);
+        uint256 callerBalance = token.balanceOf(caller);
+        vm.prank(caller);
+        (bool ok, bytes memory returned) = address(registry).call(call);
+        if (!_outcomeIs(ok, returned, "", "finalizeTransfer")) return;
+        if (batched) _check(abi.decode(returned, (uint256)) == 1, "finalizeTransfers: other than once");
+        // the delegator's rewards in the pool it lands in are paid first; an operator's commission stays owed
+        uint256 owed = rewards - _commissionIfOperator(t.toPool, t.delegator);
+        if (caller == t.delegator) {
+            _check(token.balanceOf(caller) == callerBalance + owed + t.fee, "finalizeTransfer: own, not all paid");
+        } else {
+            _check(token.balanceOf(t.delegator) == delegatorBalance + owed, "finalizeTransfer: delegator's rewards");
+            _check(token.balanceOf(caller) == callerBalance + t.fee, "finalizeTransfer: caller's fee");
+        }
+        _check(registry.getStake(t.toPool, t.delegator) == stake + t.amount - t.fee, "finalizeTransfer: landed");
+        ghostRewardsPaid += owed;
+        ghostStake[t.toPool][t.delegator] += t.amount - t.fee;
+        ghostTransferring[t.fromPool] -= t.amount;
+        ghostPending[t.toPool] -= t.amount - t.fee;
+        ghostStakeHeld -= t.fee;
+        _inTransfer[i] = _inTransfer[_inTransfer.length - 1];
+        _inTransfer.pop();
+
+        vm.prank(caller);
+        (ok, returned) = address(registry).call(abi.encodeCall(IPoolRegistry.finalizeTransfer, (t.id)));
+        _outcomeIs(
+            ok,
+            returned,
+            abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, t.id),
+            "finalizeTransfer twice"
+        );
+    }
+
+    /// @dev A transfer finalized before its release: refused alone, skipped in a batch.
+    function _finalizeTransferEarly(InTransfer memory t, address caller, bytes memory call, bool batched) private {
+        bytes memory refusal =
+            batched
+                ? bytes("")
+                : abi.encodeWithSelector(IPoolRegistry.PoolRegistryTransferNotDue.selector, t.id, t.releaseAt);
+        vm.prank(caller);
+        (bool ok, bytes memory returned) = address(registry).call(call);
+        if (_outcomeIs(ok, returned, refusal, "finalizeTransfer early")) {
+            _check(abi.decode(returned, (uint256)) == 0, "finalizeTransfers: landed before releaseAt");
         }
     }
 
@@ -223,7 +332,7 @@ contract PoolRegistryHandler is TestBase {
         IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
         uint256 minSelfStake = registry.minSelfStake();
         uint256 rewards = registry.getRewards(pool, actor);
-        (uint256 total, ) = registry.getTotalStake(pool);
+        (uint256 total, uint256 pending) = registry.getTotalStake(pool);
 
         bytes memory refusal;
         if (info.state == IPoolRegistry.PoolState.Disabled) {
@@ -239,11 +348,11 @@ contract PoolRegistryHandler is TestBase {
             );
         } else if (rewards == 0) {
             refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, actor);
-        } else if (total + rewards > info.stakingLimit) {
+        } else if (total + pending + rewards > info.stakingLimit) {
             refusal = abi.encodeWithSelector(
                 IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
                 pool,
-                total,
+                total + pending,
                 info.stakingLimit,
                 rewards
             );
@@ -255,6 +364,7 @@ contract PoolRegistryHandler is TestBase {
         if (!_outcomeIs(ok, returned, refusal, "redelegateRewards")) return;
         _check(abi.decode(returned, (uint256)) == rewards, "redelegateRewards: other than the rewards shown");
         ghostStake[pool][actor] += rewards;
+        ghostStakeHeld += rewards;
         ghostRewardsPaid += rewards;
     }
 
@@ -314,6 +424,10 @@ contract PoolRegistryHandler is TestBase {
         return _thawing;
     }
 
+    function inTransfer() external view returns (InTransfer[] memory) {
+        return _inTransfer;
+    }
+
     // ------------------------------------------------------------------ internals
 
     /// @dev The registry's refusal of `actor` delegating `amount` to `pool` now, if any; else `amount`, cut to the
@@ -326,7 +440,8 @@ contract PoolRegistryHandler is TestBase {
     ) private view returns (bytes memory refusal, uint256) {
         IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
         uint256 minSelfStake = registry.minSelfStake();
-        (uint256 total, ) = registry.getTotalStake(pool);
+        (uint256 total, uint256 pending) = registry.getTotalStake(pool);
+        uint256 committed = total + pending; // pending transfers' room is reserved
         if (info.state == IPoolRegistry.PoolState.Disabled) {
             refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool);
         } else if (!registry.isDelegatorAllowed(pool, actor)) {
@@ -338,16 +453,16 @@ contract PoolRegistryHandler is TestBase {
                 info.selfStake,
                 minSelfStake
             );
-        } else if (total == info.stakingLimit) {
+        } else if (committed == info.stakingLimit && amount != 0) {
             refusal = abi.encodeWithSelector(
                 IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
                 pool,
-                total,
+                committed,
                 info.stakingLimit,
                 amount
             );
-        } else if (amount > info.stakingLimit - total) {
-            amount = info.stakingLimit - total;
+        } else if (amount > info.stakingLimit - committed) {
+            amount = info.stakingLimit - committed;
         }
         return (refusal, amount);
     }
@@ -386,6 +501,51 @@ contract PoolRegistryHandler is TestBase {
         if (ok) _fail(string.concat(action, ": accepted what the rules refuse"));
         else _check(keccak256(returned) == keccak256(refusal), string.concat(action, ": refused, not as expected"));
         return false;
+    }
+
+    /// @dev The registry's refusal of `actor` transferring `amount` (less `fee`) from `from` to `to` now, if any; the
+    /// amount and fee bounded to the actor's stake, and the part that lands cut to the room left in `to`.
+    function _transferRefusal(
+        address from,
+        address to,
+        address actor,
+        uint256 amount,
+        uint256 fee
+    ) private view returns (bytes memory refusal, uint256, uint256) {
+        uint256 stake = registry.getStake(from, actor);
+        if (actor == registry.getPoolInfo(from).operator) {
+            amount = _bound(amount, 1, MAX_AMOUNT);
+            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistrySelfStakeNotTransferable.selector, from, actor);
+            return (refusal, amount, 0);
+        }
+        if (stake == 0) {
+            amount = _bound(amount, 1, MAX_AMOUNT);
+            refusal = abi.encodeWithSelector(
+                IPoolRegistry.PoolRegistryInsufficientStake.selector,
+                from,
+                actor,
+                0,
+                amount
+            );
+            return (refusal, amount, 0);
+        }
+        amount = _bound(amount, 1, stake);
+        fee = _bound(fee, 0, amount);
+        uint256 landing;
+        (refusal, landing) = _delegationRefusal(to, registry.getPoolInfo(to).operator, actor, amount - fee);
+        return (refusal, fee + landing, fee);
+    }
+
+    /// @dev Checks a transfer's id and books it as in transit.
+    function _bookTransfer(uint256 id, address from, address to, address actor, uint256 amount, uint256 fee) private {
+        uint256 nonce = ++ghostTransferNonce[from];
+        uint256 fromIndex = registry.getPoolInfo(from).index;
+        _check(id == _transferId(actor, fromIndex, registry.getPoolInfo(to).index, nonce), "transferDelegation: id");
+        ghostStake[from][actor] -= amount;
+        ghostTransferring[from] += amount;
+        ghostPending[to] += amount - fee;
+        uint256 releaseAt = block.timestamp + registry.transferLockoutPeriod();
+        _inTransfer.push(InTransfer(id, from, to, actor, amount, fee, releaseAt));
     }
 
     /// @dev The commission the registry holds for `actor` if it is `pool`'s operator (read after the call's
@@ -436,6 +596,15 @@ contract PoolRegistryHandler is TestBase {
         return (nonce << 192) | (index << 160) | uint256(uint160(delegator));
     }
 
+    function _transferId(
+        address delegator,
+        uint256 fromIndex,
+        uint256 toIndex,
+        uint256 nonce
+    ) private pure returns (uint256) {
+        return (nonce << 224) | (toIndex << 192) | (fromIndex << 160) | uint256(uint160(delegator));
+    }
+
     function _check(bool condition, string memory what) private {
         if (!condition) _fail(what);
     }
@@ -445,7 +614,8 @@ contract PoolRegistryHandler is TestBase {
     }
 }
 
-/// @title Invariants of PoolRegistry under random delegations, undelegations, rewards and governance changes.
+/// @title Invariants of PoolRegistry under random delegations, undelegations, transfers, rewards and governance
+/// changes.
 contract PoolRegistryInvariantTest is TestBase {
     /// @dev Foundry's shape for `targetSelectors`, which EDR reads.
     struct FuzzSelector {
@@ -462,7 +632,7 @@ contract PoolRegistryInvariantTest is TestBase {
     function setUp() public {
         address owner = _named("owner");
         token = new StakingToken("Pool Stake", "STK", address(this), 1e30);
-        registry = new PoolRegistry(token, 7 days, 100e18, 50_000, _named("feeRecipient"), owner);
+        registry = new PoolRegistry(token, 7 days, 2 days, 100e18, 50_000, _named("feeRecipient"), owner);
         handler = new PoolRegistryHandler(registry, token, owner);
         token.transfer(address(handler), 1e29);
         handler.setUpPools();
@@ -474,7 +644,7 @@ contract PoolRegistryInvariantTest is TestBase {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](11);
+        bytes4[] memory selectors = new bytes4[](13);
         selectors[0] = PoolRegistryHandler.delegate.selector;
         selectors[1] = PoolRegistryHandler.undelegate.selector;
         selectors[2] = PoolRegistryHandler.finalizeUndelegate.selector;
@@ -486,14 +656,17 @@ contract PoolRegistryInvariantTest is TestBase {
         selectors[8] = PoolRegistryHandler.setProtocolFeeRate.selector;
         selectors[9] = PoolRegistryHandler.setMinSelfStake.selector;
         selectors[10] = PoolRegistryHandler.warp.selector;
+        selectors[11] = PoolRegistryHandler.transferDelegation.selector;
+        selectors[12] = PoolRegistryHandler.finalizeTransfer.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
 
-    /// @dev Per pool: the vault covers every stake, every thawing undelegation, every reward shown and every fee,
-    /// and what it holds beyond them is exactly the kept remainder plus under 1 wei per delegator's truncated share.
-    /// The rewards shown before a distribution equal those after it. (The state this changes is not kept.)
-    function invariant_vaultHoldsEveryStakeThawingRewardAndFee() public {
+    /// @dev Per pool: the vault covers every stake, every thawing undelegation, every transfer out still in its
+    /// lockout, every reward shown and every fee, and what it holds beyond them is exactly the kept remainder plus
+    /// under 1 wei per delegator's truncated share; the room reserved for transfers in fits its packed counters. The
+    /// rewards shown before a distribution equal those after it. (The state this changes is not kept.)
+    function invariant_vaultHoldsEveryStakeThawingTransferRewardAndFee() public {
         address[2] memory pools = handler.pools();
         address[] memory actors = handler.actors();
         for (uint256 p = 0; p < 2; ++p) {
@@ -502,7 +675,7 @@ contract PoolRegistryInvariantTest is TestBase {
             for (uint256 i = 0; i < actors.length; ++i) shown[i] = registry.getRewards(pool, actors[i]);
             registry.distributeRewards(pool);
 
-            uint256 claims = handler.ghostThawing(pool);
+            uint256 claims = handler.ghostThawing(pool) + handler.ghostTransferring(pool);
             uint256 stakers;
             for (uint256 i = 0; i < actors.length; ++i) {
                 uint256 rewards = registry.getRewards(pool, actors[i]);
@@ -515,8 +688,10 @@ contract PoolRegistryInvariantTest is TestBase {
             claims += fees;
             uint256 balance = token.balanceOf(pool);
             assertLe(accounted, balance, "accounted <= vault balance");
-            assertLe(claims, balance, "stakes + thawing + rewards + fees <= vault balance");
-            assertLe(claims, accounted, "stakes + thawing + rewards + fees <= accounted");
+            assertLe(claims, balance, "stakes + thawing + in transfer + rewards + fees <= vault balance");
+            assertLe(claims, accounted, "stakes + thawing + in transfer + rewards + fees <= accounted");
+            (, uint256 pending) = registry.getTotalStake(pool);
+            assertLe(accounted + pending, type(uint96).max, "the room reserved for transfers in fits the counters");
             uint256 excess = (accounted - claims) * PRECISION;
             assertLe(remainder, excess, "the kept remainder is backed by tokens");
             assertLe(excess - remainder, stakers * (PRECISION - 1), "beyond the remainder, < 1 wei per staker");
@@ -535,8 +710,10 @@ contract PoolRegistryInvariantTest is TestBase {
                 assertEq(stake, handler.ghostStake(pools[p], actors[i]), "stake as booked");
                 sum += stake;
             }
-            (uint256 total, ) = registry.getTotalStake(pools[p]);
+            (uint256 total, uint256 pending) = registry.getTotalStake(pools[p]);
             assertEq(total, sum, "total stake == sum of stakes");
+            assertEq(pending, handler.ghostPending(pools[p]), "pending as booked");
+            assertLe(total + pending, registry.getPoolInfo(pools[p]).stakingLimit, "total + pending <= limit");
         }
         PoolRegistryHandler.Thawing[] memory thawing = handler.thawing();
         uint256[2] memory thawingPerPool;
@@ -551,6 +728,42 @@ contract PoolRegistryInvariantTest is TestBase {
         }
         assertEq(thawingPerPool[0], handler.ghostThawing(pools[0]), "thawing in pool 0");
         assertEq(thawingPerPool[1], handler.ghostThawing(pools[1]), "thawing in pool 1");
+
+        PoolRegistryHandler.InTransfer[] memory transfers = handler.inTransfer();
+        uint256[2] memory outOf;
+        uint256[2] memory into;
+        for (uint256 i = 0; i < transfers.length; ++i) {
+            IPoolRegistry.Transfer memory t = registry.getTransfer(transfers[i].id);
+            assertEq(t.fromPool, transfers[i].fromPool, "transfer: fromPool");
+            assertEq(t.toPool, transfers[i].toPool, "transfer: toPool");
+            assertEq(t.delegator, transfers[i].delegator, "transfer: delegator");
+            assertEq(t.amount, transfers[i].amount, "transfer: amount");
+            assertEq(t.fee, transfers[i].fee, "transfer: fee");
+            assertEq(t.releaseAt, transfers[i].releaseAt, "transfer: releaseAt");
+            outOf[t.fromPool == pools[0] ? 0 : 1] += t.amount;
+            into[t.toPool == pools[0] ? 0 : 1] += t.amount - t.fee;
+        }
+        for (uint256 p = 0; p < 2; ++p) {
+            assertEq(outOf[p], handler.ghostTransferring(pools[p]), "in transfer out of a pool");
+            (, uint256 pending) = registry.getTotalStake(pools[p]);
+            assertEq(into[p], pending, "pending into a pool == its transfers' amounts less fees");
+        }
+    }
+
+    /// @dev Stake is neither made nor lost: what the registry reports staked, thawing and in transfer is what entered
+    /// it (delegations, redelegated rewards) less what left it (undelegations paid, transfer fees paid).
+    function invariant_stakeIsConserved() public view {
+        address[2] memory pools = handler.pools();
+        uint256 held;
+        for (uint256 p = 0; p < 2; ++p) {
+            (uint256 total, ) = registry.getTotalStake(pools[p]);
+            held += total;
+        }
+        PoolRegistryHandler.Thawing[] memory thawing = handler.thawing();
+        for (uint256 i = 0; i < thawing.length; ++i) held += registry.getUndelegation(thawing[i].id).amount;
+        PoolRegistryHandler.InTransfer[] memory transfers = handler.inTransfer();
+        for (uint256 i = 0; i < transfers.length; ++i) held += registry.getTransfer(transfers[i].id).amount;
+        assertEq(held, handler.ghostStakeHeld(), "staked + thawing + in transfer");
     }
 
     /// @dev Every action was accepted, refused (with the exact error) and paid as the registry's rules say.

@@ -23,11 +23,16 @@ contract PoolRegistryReentrancyTest is TestBase {
         WithdrawRewards,
         RedelegateRewards,
         DistributeRewards,
-        WithdrawProtocolFees
+        WithdrawProtocolFees,
+        FinalizeUndelegations,
+        TransferDelegation,
+        FinalizeTransfer,
+        FinalizeTransfers
     }
 
     uint256 internal constant SUPPLY = 1e30;
     uint256 internal constant THAWING_PERIOD = 7 days;
+    uint256 internal constant TRANSFER_LOCKOUT_PERIOD = 2 days;
     uint256 internal constant MIN_SELF_STAKE = 100e18;
 
     address internal immutable owner = _named("owner");
@@ -36,18 +41,24 @@ contract PoolRegistryReentrancyTest is TestBase {
     address internal immutable alice = _named("alice");
     address internal immutable bob = _named("bob");
     address internal immutable keeper = _named("keeper");
+    address internal immutable otherOperator = _named("otherOperator");
 
     ReentrantToken internal token;
     PoolRegistry internal registry;
     address internal pool;
+    /// @dev A second pool, where transfers go.
+    address internal otherPool;
     /// @dev bob's undelegation, due.
     uint256 internal dueUndelegation;
+    /// @dev bob's transfer to `otherPool`, due.
+    uint256 internal dueTransfer;
 
     function setUp() public {
         token = new ReentrantToken(address(this), SUPPLY);
         registry = new PoolRegistry(
             IERC20(address(token)),
             THAWING_PERIOD,
+            TRANSFER_LOCKOUT_PERIOD,
             MIN_SELF_STAKE,
             50_000,
             feeRecipient,
@@ -58,9 +69,15 @@ contract PoolRegistryReentrancyTest is TestBase {
         _delegate(operator, MIN_SELF_STAKE);
         _delegate(alice, 900e18);
         _delegate(bob, 100e18);
-        vm.prank(bob);
+        vm.prank(otherOperator);
+        otherPool = registry.registerPool(otherOperator, 100_000, "", bytes32(0));
+        _delegateTo(otherOperator, otherPool, MIN_SELF_STAKE);
+        vm.startPrank(bob);
         dueUndelegation = registry.undelegate(pool, 50e18, 1e18);
-        vm.warp(block.timestamp + THAWING_PERIOD);
+        dueTransfer = registry.transferDelegation(pool, otherPool, 10e18, 1e18);
+        vm.stopPrank();
+        vm.warp(block.timestamp + THAWING_PERIOD); // longer than the transfer lockout
+        token.transfer(otherPool, 100e18); // a reward there too, for finalizeTransfer to distribute
         token.transfer(pool, 1000e18); // a reward, not yet distributed: every entry point has something to do
         token.transfer(alice, 100e18); // to delegate more
         vm.prank(alice);
@@ -109,6 +126,29 @@ contract PoolRegistryReentrancyTest is TestBase {
         _enter(Entry.DistributeRewards); // unhooked, the same call succeeds: the refusals above came from the guard
     }
 
+    function test_reentryFromFinalizeUndelegationsIsRefused() public {
+        _assertEveryReentryIsRefused(Entry.FinalizeUndelegations, ReentrantToken.Hook.Transfer);
+        _enter(Entry.FinalizeUndelegations); // unhooked, the same call succeeds: the refusals above came from the guard
+    }
+
+    function test_reentryFromTransferDelegationIsRefused() public {
+        _assertEveryReentryIsRefused(Entry.TransferDelegation, ReentrantToken.Hook.BalanceOf);
+        _assertEveryReentryIsRefused(Entry.TransferDelegation, ReentrantToken.Hook.Transfer);
+        _enter(Entry.TransferDelegation); // unhooked, the same call succeeds: the refusals above came from the guard
+    }
+
+    function test_reentryFromFinalizeTransferIsRefused() public {
+        _assertEveryReentryIsRefused(Entry.FinalizeTransfer, ReentrantToken.Hook.BalanceOf);
+        _assertEveryReentryIsRefused(Entry.FinalizeTransfer, ReentrantToken.Hook.Transfer);
+        _enter(Entry.FinalizeTransfer); // unhooked, the same call succeeds: the refusals above came from the guard
+    }
+
+    function test_reentryFromFinalizeTransfersIsRefused() public {
+        _assertEveryReentryIsRefused(Entry.FinalizeTransfers, ReentrantToken.Hook.BalanceOf);
+        _assertEveryReentryIsRefused(Entry.FinalizeTransfers, ReentrantToken.Hook.Transfer);
+        _enter(Entry.FinalizeTransfers); // unhooked, the same call succeeds: the refusals above came from the guard
+    }
+
     function test_reentryFromWithdrawProtocolFeesIsRefused() public {
         _assertEveryReentryIsRefused(Entry.WithdrawProtocolFees, ReentrantToken.Hook.BalanceOf);
         _assertEveryReentryIsRefused(Entry.WithdrawProtocolFees, ReentrantToken.Hook.Transfer);
@@ -120,7 +160,7 @@ contract PoolRegistryReentrancyTest is TestBase {
     function test_aDelegatorReenteringWhenPaidRewardsIsRefused() public {
         ReentrantDelegator attacker = _attacker();
         bytes memory withdraw = abi.encodeCall(IPoolRegistry.withdrawRewards, (pool));
-        bytes[8] memory reentries = _reentries();
+        bytes[12] memory reentries = _reentries();
         for (uint256 i = 0; i < reentries.length; ++i) {
             attacker.setReentry(reentries[i]);
             bytes32 before = _snapshot(address(attacker));
@@ -176,7 +216,7 @@ contract PoolRegistryReentrancyTest is TestBase {
     // ------------------------------------------------------------------ helpers
 
     function _assertEveryReentryIsRefused(Entry entry, ReentrantToken.Hook hook) private {
-        bytes[8] memory reentries = _reentries();
+        bytes[12] memory reentries = _reentries();
         for (uint256 i = 0; i < reentries.length; ++i) {
             bytes32 before = _snapshot(alice);
             token.arm(hook, address(registry), reentries[i]);
@@ -192,7 +232,7 @@ contract PoolRegistryReentrancyTest is TestBase {
     }
 
     /// @dev Every state-changing entry point, as the token (or a delegator) would call it back.
-    function _reentries() private view returns (bytes[8] memory) {
+    function _reentries() private view returns (bytes[12] memory) {
         return
             [
                 abi.encodeCall(IPoolRegistry.delegate, (pool, 1)),
@@ -202,8 +242,17 @@ contract PoolRegistryReentrancyTest is TestBase {
                 abi.encodeCall(IPoolRegistry.redelegateRewards, (pool)),
                 abi.encodeCall(IPoolRegistry.distributeRewards, (pool)),
                 abi.encodeCall(IPoolRegistry.withdrawProtocolFees, (pool)),
-                abi.encodeCall(PoolRegistry.onTokenTransfer, (alice, 1, abi.encode(pool)))
+                abi.encodeCall(PoolRegistry.onTokenTransfer, (alice, 1, abi.encode(pool))),
+                abi.encodeCall(IPoolRegistry.finalizeUndelegations, (_one(dueUndelegation))),
+                abi.encodeCall(IPoolRegistry.transferDelegation, (pool, otherPool, 1, 0)),
+                abi.encodeCall(IPoolRegistry.finalizeTransfer, (dueTransfer)),
+                abi.encodeCall(IPoolRegistry.finalizeTransfers, (_one(dueTransfer)))
             ];
+    }
+
+    function _one(uint256 id) private pure returns (uint256[] memory ids) {
+        ids = new uint256[](1);
+        ids[0] = id;
     }
 
     function _enter(Entry entry) private {
@@ -228,19 +277,35 @@ contract PoolRegistryReentrancyTest is TestBase {
         } else if (entry == Entry.DistributeRewards) {
             vm.prank(keeper);
             registry.distributeRewards(pool);
-        } else {
+        } else if (entry == Entry.WithdrawProtocolFees) {
             vm.prank(keeper);
             registry.withdrawProtocolFees(pool);
+        } else if (entry == Entry.FinalizeUndelegations) {
+            vm.prank(keeper);
+            registry.finalizeUndelegations(_one(dueUndelegation));
+        } else if (entry == Entry.TransferDelegation) {
+            vm.prank(alice);
+            registry.transferDelegation(pool, otherPool, 10e18, 0);
+        } else if (entry == Entry.FinalizeTransfer) {
+            vm.prank(keeper);
+            registry.finalizeTransfer(dueTransfer);
+        } else {
+            vm.prank(keeper);
+            registry.finalizeTransfers(_one(dueTransfer));
         }
     }
 
     /// @dev Every balance and counter an entry point could change, hashed.
     function _snapshot(address delegator) private view returns (bytes32) {
-        (uint256 total, ) = registry.getTotalStake(pool);
+        return keccak256(abi.encode(_snapshotOf(pool, delegator), _snapshotOf(otherPool, delegator)));
+    }
+
+    function _snapshotOf(address ofPool, address delegator) private view returns (bytes32) {
+        (uint256 total, uint256 pending) = registry.getTotalStake(ofPool);
         (uint256 accounted, uint256 rewardPerStake, uint256 remainder, uint256 commission, uint256 fees) = registry
-            .getPoolAccounting(pool);
+            .getPoolAccounting(ofPool);
         bytes memory balances = abi.encode(
-            token.balanceOf(pool),
+            token.balanceOf(ofPool),
             token.balanceOf(delegator),
             token.balanceOf(bob),
             token.balanceOf(keeper),
@@ -248,8 +313,9 @@ contract PoolRegistryReentrancyTest is TestBase {
             token.balanceOf(address(registry))
         );
         bytes memory accounts = abi.encode(
-            registry.getStake(pool, delegator),
+            registry.getStake(ofPool, delegator),
             total,
+            pending,
             accounted,
             rewardPerStake,
             remainder,
@@ -271,10 +337,14 @@ contract PoolRegistryReentrancyTest is TestBase {
     }
 
     function _delegate(address delegator, uint256 amount) private {
+        _delegateTo(delegator, pool, amount);
+    }
+
+    function _delegateTo(address delegator, address toPool, uint256 amount) private {
         token.transfer(delegator, amount);
         vm.startPrank(delegator);
         token.approve(address(registry), amount);
-        registry.delegate(pool, amount);
+        registry.delegate(toPool, amount);
         vm.stopPrank();
     }
 }

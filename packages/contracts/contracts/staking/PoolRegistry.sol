@@ -33,6 +33,8 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     IERC20 public immutable token;
     /// @notice Seconds an undelegation thaws before it can be finalized.
     uint256 public immutable thawingPeriod;
+    /// @notice Seconds a transfer between pools waits before it can be finalized; shorter than `thawingPeriod`.
+    uint256 public immutable transferLockoutPeriod;
 
     /// @notice Operator self-stake below which a pool is broken.
     uint256 public minSelfStake;
@@ -56,8 +58,10 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         uint96 totalStake;
         uint96 accounted; // tokens in the vault the registry knows about; the rest is undistributed reward
         uint32 undelegationNonce;
-        // slot 3
+        uint32 transferNonce; // of transfers out of this pool; starts at 1 so transfer ids never equal undelegation ids
+        // slot 3: read by every stake change, so reading the pending stake beside it is a warm read (gas savings)
         uint160 rewardPerStake; // cumulative reward per unit of stake, times REWARD_PRECISION
+        uint96 pendingStake; // transferred in, not landed yet: reserved under the staking limit and in `accounted`
         // slot 4
         uint256 rewardRemainder; // scaled reward not yet in rewardPerStake (division remainders, sub-wei dust)
         // slot 5
@@ -74,8 +78,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         uint160 rewardPerStakePaid;
     }
 
-    /// @dev The delegator and pool live in the id, so a pending undelegation costs one slot (gas savings).
-    struct PendingUndelegation {
+    /// @dev A pending undelegation or transfer. The delegator and pools live in its id, so it costs one slot (gas
+    /// savings).
+    struct Pending {
         uint96 amount;
         uint96 fee;
         uint64 releaseAt;
@@ -85,10 +90,13 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     address[] private _poolList;
     mapping(address pool => mapping(address delegator => Delegation)) private _delegations;
     mapping(address pool => mapping(address delegator => bool)) private _allowList;
-    mapping(uint256 id => PendingUndelegation) private _undelegations;
+    mapping(uint256 id => Pending) private _undelegations;
+    mapping(uint256 id => Pending) private _transfers;
 
     /// @param token_ the stake and reward token
     /// @param thawingPeriod_ seconds an undelegation thaws
+    /// @param transferLockoutPeriod_ seconds a transfer between pools waits; shorter than `thawingPeriod_`, since the
+    /// stake stays staked in the network (and it must not be a slower way out than leaving)
     /// @param minSelfStake_ operator self-stake below which a pool is broken
     /// @param protocolFeeRate_ protocol fee in ppm, at most MAX_PROTOCOL_FEE_RATE
     /// @param feeRecipient_ where protocol fees go
@@ -96,6 +104,7 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     constructor(
         IERC20 token_,
         uint256 thawingPeriod_,
+        uint256 transferLockoutPeriod_,
         uint256 minSelfStake_,
         uint256 protocolFeeRate_,
         address feeRecipient_,
@@ -105,8 +114,12 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         if (protocolFeeRate_ > MAX_PROTOCOL_FEE_RATE) {
             revert PoolRegistryRateTooHigh(protocolFeeRate_, MAX_PROTOCOL_FEE_RATE);
         }
+        if (transferLockoutPeriod_ >= thawingPeriod_) {
+            revert PoolRegistryTransferLockoutTooLong(transferLockoutPeriod_, thawingPeriod_);
+        }
         token = token_;
         thawingPeriod = thawingPeriod_;
+        transferLockoutPeriod = transferLockoutPeriod_;
         minSelfStake = minSelfStake_;
         protocolFeeRate = protocolFeeRate_;
         feeRecipient = feeRecipient_;
@@ -148,7 +161,8 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     function setStakingLimit(address pool, uint256 stakingLimit) external {
         Pool storage p = _operatedPool(pool);
         if (stakingLimit > type(uint96).max) revert PoolRegistryLimitTooLarge(stakingLimit, type(uint96).max);
-        if (stakingLimit < p.totalStake) revert PoolRegistryLimitBelowStake(pool, stakingLimit, p.totalStake);
+        uint256 committed = uint256(p.totalStake) + p.pendingStake; // the room of pending transfers stays reserved
+        if (stakingLimit < committed) revert PoolRegistryLimitBelowStake(pool, stakingLimit, committed);
         p.stakingLimit = uint96(stakingLimit);
         emit StakingLimitChanged(pool, stakingLimit);
     }
@@ -236,14 +250,14 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         uint256 nonce = p.undelegationNonce++;
         id = _undelegationId(msg.sender, p.index, nonce);
         uint256 releaseAt = block.timestamp + thawingPeriod;
-        _undelegations[id] = PendingUndelegation(uint96(amount), uint96(fee), releaseAt.toUint64());
+        _undelegations[id] = Pending(uint96(amount), uint96(fee), releaseAt.toUint64());
         emit Undelegated(id, pool, msg.sender, amount, fee, releaseAt);
         _payRewards(pool, msg.sender, owed);
     }
 
     /// @inheritdoc IPoolRegistry
     function finalizeUndelegate(uint256 id) external nonReentrant {
-        PendingUndelegation memory u = _undelegations[id];
+        Pending memory u = _undelegations[id];
         if (u.amount == 0) revert PoolRegistryUnknownUndelegation(id);
         if (block.timestamp < u.releaseAt) revert PoolRegistryUndelegationNotDue(id, u.releaseAt);
         _finalizeUndelegation(id, u);
@@ -253,7 +267,7 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     function finalizeUndelegations(uint256[] calldata ids) external nonReentrant returns (uint256 finalized) {
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];
-            PendingUndelegation memory u = _undelegations[id];
+            Pending memory u = _undelegations[id];
             if (u.amount == 0 || block.timestamp < u.releaseAt) continue; // skipped, not reverted: others may be due
             _finalizeUndelegation(id, u);
             ++finalized;
@@ -261,7 +275,7 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     }
 
     /// @dev Pays a due undelegation `u` (read from storage by the caller) and forgets it.
-    function _finalizeUndelegation(uint256 id, PendingUndelegation memory u) private {
+    function _finalizeUndelegation(uint256 id, Pending memory u) private {
         delete _undelegations[id];
         address delegator = address(uint160(id));
         address pool = _poolList[uint32(id >> 160)];
@@ -274,6 +288,106 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         PoolVault vault = PoolVault(pool);
         if (paid != 0) vault.pay(delegator, paid);
         if (u.fee != 0) vault.pay(msg.sender, u.fee);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function transferDelegation(
+        address fromPool,
+        address toPool,
+        uint256 amount,
+        uint256 fee
+    ) external nonReentrant returns (uint256 id) {
+        Pool storage from = _existingPool(fromPool);
+        Pool storage to = _existingPool(toPool);
+        if (fromPool == toPool) revert PoolRegistryTransferToSamePool(fromPool);
+        if (amount == 0) revert PoolRegistryZeroAmount();
+        if (fee > amount) revert PoolRegistryFeeExceedsAmount(fee, amount);
+        if (msg.sender == from.operator) revert PoolRegistrySelfStakeNotTransferable(fromPool, msg.sender);
+        Delegation storage d = _delegations[fromPool][msg.sender];
+        uint256 stake = d.stake;
+        if (amount > stake) revert PoolRegistryInsufficientStake(fromPool, msg.sender, stake, amount);
+        uint256 landing = amount - fee;
+        _reserveRoom(to, toPool, msg.sender, landing);
+
+        _distribute(from, fromPool);
+        uint256 owed = _settle(from, d, stake);
+        unchecked {
+            // amount <= stake <= totalStake, and owed <= accounted; the transferring tokens stay in `accounted`
+            _storeDelegation(fromPool, msg.sender, stake - amount, from.rewardPerStake);
+            from.totalStake -= uint96(amount);
+            from.accounted -= uint96(owed);
+        }
+        uint256 nonce = ++from.transferNonce;
+        id = _transferId(msg.sender, from.index, to.index, nonce);
+        uint256 releaseAt = block.timestamp + transferLockoutPeriod;
+        _transfers[id] = Pending(uint96(amount), uint96(fee), releaseAt.toUint64());
+        emit DelegationTransferred(id, fromPool, toPool, msg.sender, amount, fee, releaseAt);
+        _payRewards(fromPool, msg.sender, owed);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function finalizeTransfer(uint256 id) external nonReentrant {
+        Pending memory t = _transfers[id];
+        if (t.amount == 0) revert PoolRegistryUnknownTransfer(id);
+        if (block.timestamp < t.releaseAt) revert PoolRegistryTransferNotDue(id, t.releaseAt);
+        _finalizeTransfer(id, t);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function finalizeTransfers(uint256[] calldata ids) external nonReentrant returns (uint256 finalized) {
+        for (uint256 i = 0; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            Pending memory t = _transfers[id];
+            if (t.amount == 0 || block.timestamp < t.releaseAt) continue; // skipped, not reverted: others may be due
+            _finalizeTransfer(id, t);
+            ++finalized;
+        }
+    }
+
+    /// @dev Refuses a transfer of `landing` stake into `toPool` that it would not take as a delegation now, and
+    /// reserves its room: under the staking limit, and in the vault's packed counters.
+    function _reserveRoom(Pool storage to, address toPool, address delegator, uint256 landing) private {
+        _checkAccepts(to, toPool, delegator);
+        uint256 committed = uint256(to.totalStake) + to.pendingStake;
+        if (committed + landing > to.stakingLimit) {
+            revert PoolRegistryStakingLimitExceeded(toPool, committed, to.stakingLimit, landing);
+        }
+        uint256 accounted = uint256(to.accounted) + to.pendingStake;
+        if (accounted + landing > type(uint96).max) revert PoolRegistryVaultFull(toPool, accounted, landing);
+        to.pendingStake += uint96(landing); // <= stakingLimit <= 2^96-1, checked above
+    }
+
+    /// @dev Lands a due transfer `t` (read from storage by the caller) in its pool and forgets it. Whatever the pool
+    /// became since (disabled, retired, broken, private), it lands: its room was reserved, and the delegator can
+    /// leave any pool, so no token is ever stuck in transit.
+    function _finalizeTransfer(uint256 id, Pending memory t) private {
+        delete _transfers[id];
+        address delegator = address(uint160(id));
+        address fromPool = _poolList[uint32(id >> 160)];
+        address toPool = _poolList[uint32(id >> 192)];
+        unchecked {
+            // the transferring tokens were counted in `accounted` when delegated and never released since
+            _pools[fromPool].accounted -= t.amount;
+        }
+        Pool storage to = _pools[toPool];
+        _distribute(to, toPool); // before the tokens arrive: they are stake, not a reward
+        uint256 landing = t.amount - t.fee;
+        Delegation storage d = _delegations[toPool][delegator];
+        uint256 stake = d.stake;
+        uint256 owed = _settle(to, d, stake);
+        unchecked {
+            // reserved at initiation: total + pending <= stakingLimit and accounted + pending <= 2^96-1 ever since,
+            // and owed <= accounted
+            _storeDelegation(toPool, delegator, stake + landing, to.rewardPerStake);
+            to.pendingStake -= uint96(landing);
+            to.totalStake += uint96(landing);
+            to.accounted = to.accounted + uint96(landing) - uint96(owed);
+        }
+        emit TransferFinalized(id, fromPool, toPool, delegator, t.amount, t.fee, msg.sender);
+        PoolVault vault = PoolVault(fromPool);
+        if (landing != 0) vault.pay(toPool, landing);
+        if (t.fee != 0) vault.pay(msg.sender, t.fee);
+        _payRewards(toPool, delegator, owed);
     }
 
     /// @inheritdoc IPoolRegistry
@@ -309,8 +423,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         }
         if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, msg.sender);
         uint256 total = p.totalStake;
-        if (total + amount > p.stakingLimit) {
-            revert PoolRegistryStakingLimitExceeded(pool, total, p.stakingLimit, amount);
+        uint256 committed = total + p.pendingStake;
+        if (committed + amount > p.stakingLimit) {
+            revert PoolRegistryStakingLimitExceeded(pool, committed, p.stakingLimit, amount);
         }
         // the tokens stay in the vault: they move from owed rewards to stake, so `accounted` is unchanged
         _storeDelegation(pool, msg.sender, stake + amount, p.rewardPerStake);
@@ -402,14 +517,30 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
 
     /// @inheritdoc IPoolRegistry
     function getTotalStake(address pool) external view returns (uint256 total, uint256 pending) {
-        return (_existingPool(pool).totalStake, 0);
+        Pool storage p = _existingPool(pool);
+        return (p.totalStake, p.pendingStake);
     }
 
     /// @inheritdoc IPoolRegistry
     function getUndelegation(uint256 id) external view returns (Undelegation memory undelegation) {
-        PendingUndelegation memory u = _undelegations[id];
+        Pending memory u = _undelegations[id];
         if (u.amount == 0) revert PoolRegistryUnknownUndelegation(id);
         return Undelegation(_poolList[uint32(id >> 160)], address(uint160(id)), u.amount, u.fee, u.releaseAt);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getTransfer(uint256 id) external view returns (Transfer memory transfer) {
+        Pending memory t = _transfers[id];
+        if (t.amount == 0) revert PoolRegistryUnknownTransfer(id);
+        return
+            Transfer(
+                _poolList[uint32(id >> 160)],
+                _poolList[uint32(id >> 192)],
+                address(uint160(id)),
+                t.amount,
+                t.fee,
+                t.releaseAt
+            );
     }
 
     /// @inheritdoc IPoolRegistry
@@ -466,14 +597,15 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         _distribute(p, pool);
 
         uint256 total = p.totalStake;
-        if (total + amount > p.stakingLimit) {
-            revert PoolRegistryStakingLimitExceeded(pool, total, p.stakingLimit, amount);
+        uint256 pending = p.pendingStake; // reserved for transfers: in neither the total nor `accounted` yet
+        if (total + pending + amount > p.stakingLimit) {
+            revert PoolRegistryStakingLimitExceeded(pool, total + pending, p.stakingLimit, amount);
         }
         Delegation storage d = _delegations[pool][delegator];
         uint256 stake = d.stake;
         uint256 owed = _settle(p, d, stake);
         uint256 accounted = uint256(p.accounted) + amount - owed;
-        if (accounted > type(uint96).max) revert PoolRegistryVaultFull(pool, p.accounted, amount);
+        if (accounted + pending > type(uint96).max) revert PoolRegistryVaultFull(pool, p.accounted + pending, amount);
 
         _storeDelegation(pool, delegator, stake + amount, p.rewardPerStake);
         p.totalStake = uint96(total + amount); // <= stakingLimit <= 2^96-1
@@ -533,8 +665,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         if (balance <= accounted) return d; // nothing arrived: d.rewardRemainder is not read (gas savings)
         d.rewardRemainder = p.rewardRemainder;
         uint256 reward = balance - accounted;
-        // what does not fit the packed counters stays in the vault for a later distribution
-        uint256 room = type(uint96).max - accounted;
+        // what does not fit the packed counters (beside the room pending transfers reserved) stays in the vault for a
+        // later distribution
+        uint256 room = type(uint96).max - accounted - p.pendingStake;
         if (reward > room) reward = room;
         d.reward = reward;
         d.protocolFee = (reward * protocolFeeRate) / PPM;
@@ -594,5 +727,16 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     /// @dev id = nonce << 192 | pool index << 160 | delegator: unique per pool and readable without storage.
     function _undelegationId(address delegator, uint256 index, uint256 nonce) private pure returns (uint256) {
         return (nonce << 192) | (index << 160) | uint256(uint160(delegator));
+    }
+
+    /// @dev id = nonce << 224 | toPool index << 192 | fromPool index << 160 | delegator, the nonce counting from 1 per
+    /// fromPool: unique, readable without storage, and never equal to an undelegation id (whose top 32 bits are 0).
+    function _transferId(
+        address delegator,
+        uint256 fromIndex,
+        uint256 toIndex,
+        uint256 nonce
+    ) private pure returns (uint256) {
+        return (nonce << 224) | (toIndex << 192) | (fromIndex << 160) | uint256(uint160(delegator));
     }
 }

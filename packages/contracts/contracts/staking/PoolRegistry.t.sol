@@ -20,6 +20,7 @@ contract PoolRegistryTest is StakingFixture {
     function test_constructorStoresTheTokenThawingPeriodAndGovernanceParameters() public view {
         assertEq(address(registry.token()), address(token), "token");
         assertEq(registry.thawingPeriod(), THAWING_PERIOD, "thawingPeriod");
+        assertEq(registry.transferLockoutPeriod(), TRANSFER_LOCKOUT_PERIOD, "transferLockoutPeriod");
         assertEq(registry.minSelfStake(), MIN_SELF_STAKE, "minSelfStake");
         assertEq(registry.protocolFeeRate(), PROTOCOL_FEE_RATE, "protocolFeeRate");
         assertEq(registry.feeRecipient(), feeRecipient, "feeRecipient");
@@ -32,18 +33,74 @@ contract PoolRegistryTest is StakingFixture {
 
     function test_constructorRefusesAZeroTokenFeeRecipientOrOwner() public {
         vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
-        new PoolRegistry(IERC20(address(0)), THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
+        new PoolRegistry(
+            IERC20(address(0)),
+            THAWING_PERIOD,
+            TRANSFER_LOCKOUT_PERIOD,
+            MIN_SELF_STAKE,
+            PROTOCOL_FEE_RATE,
+            feeRecipient,
+            owner
+        );
         vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
-        new PoolRegistry(token, THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, address(0), owner);
+        new PoolRegistry(
+            token,
+            THAWING_PERIOD,
+            TRANSFER_LOCKOUT_PERIOD,
+            MIN_SELF_STAKE,
+            PROTOCOL_FEE_RATE,
+            address(0),
+            owner
+        );
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new PoolRegistry(token, THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, address(0));
+        new PoolRegistry(
+            token,
+            THAWING_PERIOD,
+            TRANSFER_LOCKOUT_PERIOD,
+            MIN_SELF_STAKE,
+            PROTOCOL_FEE_RATE,
+            feeRecipient,
+            address(0)
+        );
+    }
+
+    function test_constructorTakesALockoutOneSecondShorterThanThawingAndRefusesAnEqualOne() public {
+        PoolRegistry longest = new PoolRegistry(
+            token,
+            THAWING_PERIOD,
+            THAWING_PERIOD - 1,
+            MIN_SELF_STAKE,
+            PROTOCOL_FEE_RATE,
+            feeRecipient,
+            owner
+        );
+        assertEq(longest.transferLockoutPeriod(), THAWING_PERIOD - 1, "the longest lockout allowed");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPoolRegistry.PoolRegistryTransferLockoutTooLong.selector,
+                THAWING_PERIOD,
+                THAWING_PERIOD
+            )
+        );
+        new PoolRegistry(token, THAWING_PERIOD, THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
+        // without a thawing period no lockout is shorter
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryTransferLockoutTooLong.selector, 0, 0));
+        new PoolRegistry(token, 0, 0, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
     }
 
     function test_constructorTakesTheProtocolFeeCapAndRefusesOneMore() public {
-        PoolRegistry capped = new PoolRegistry(token, THAWING_PERIOD, MIN_SELF_STAKE, 200_000, feeRecipient, owner);
+        PoolRegistry capped = new PoolRegistry(
+            token,
+            THAWING_PERIOD,
+            TRANSFER_LOCKOUT_PERIOD,
+            MIN_SELF_STAKE,
+            200_000,
+            feeRecipient,
+            owner
+        );
         assertEq(capped.protocolFeeRate(), 200_000, "protocolFeeRate at the cap");
         vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, 200_001, 200_000));
-        new PoolRegistry(token, THAWING_PERIOD, MIN_SELF_STAKE, 200_001, feeRecipient, owner);
+        new PoolRegistry(token, THAWING_PERIOD, TRANSFER_LOCKOUT_PERIOD, MIN_SELF_STAKE, 200_001, feeRecipient, owner);
     }
 
     // ------------------------------------------------------------------ registerPool, getPoolInfo, getPools

@@ -11,6 +11,7 @@ import {vm} from "./Vm.sol";
 abstract contract StakingFixture is TestBase {
     uint256 internal constant SUPPLY = 1e30; // above 2^96, so a vault can be filled past its packed counters
     uint256 internal constant THAWING_PERIOD = 7 days;
+    uint256 internal constant TRANSFER_LOCKOUT_PERIOD = 2 days;
     uint256 internal constant MIN_SELF_STAKE = 100e18;
     uint256 internal constant PROTOCOL_FEE_RATE = 50_000; // 5%
     uint256 internal constant COMMISSION_RATE = 100_000; // 10%
@@ -35,7 +36,15 @@ abstract contract StakingFixture is TestBase {
 
     function setUp() public virtual {
         token = new StakingToken("Pool Stake", "STK", address(this), SUPPLY);
-        registry = new PoolRegistry(token, THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
+        registry = new PoolRegistry(
+            token,
+            THAWING_PERIOD,
+            TRANSFER_LOCKOUT_PERIOD,
+            MIN_SELF_STAKE,
+            PROTOCOL_FEE_RATE,
+            feeRecipient,
+            owner
+        );
         pool = _registerPool(operator, COMMISSION_RATE);
         _delegate(operator, pool, MIN_SELF_STAKE);
     }
@@ -68,6 +77,11 @@ abstract contract StakingFixture is TestBase {
         (total, ) = registry.getTotalStake(ofPool);
     }
 
+    /// @dev Stake transferred to `ofPool` and not landed yet.
+    function _pendingStake(address ofPool) internal view returns (uint256 pending) {
+        (, pending) = registry.getTotalStake(ofPool);
+    }
+
     function _accounted(address ofPool) internal view returns (uint256 accounted) {
         (accounted, , , , ) = registry.getPoolAccounting(ofPool);
     }
@@ -87,5 +101,16 @@ abstract contract StakingFixture is TestBase {
     /// @dev The id the registry gives an undelegation: nonce << 192 | pool index << 160 | delegator.
     function _undelegationId(address delegator, uint256 poolIndex, uint256 nonce) internal pure returns (uint256) {
         return (nonce << 192) | (poolIndex << 160) | uint256(uint160(delegator));
+    }
+
+    /// @dev The id the registry gives a transfer: nonce << 224 | toPool index << 192 | fromPool index << 160 |
+    /// delegator, the nonce counting transfers out of fromPool from 1.
+    function _transferId(
+        address delegator,
+        uint256 fromIndex,
+        uint256 toIndex,
+        uint256 nonce
+    ) internal pure returns (uint256) {
+        return (nonce << 224) | (toIndex << 192) | (fromIndex << 160) | uint256(uint160(delegator));
     }
 }

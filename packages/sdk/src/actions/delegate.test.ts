@@ -63,7 +63,7 @@ test("a full pool is refused with the numbers", async () => {
   });
   await assert.rejects(delegate(client, { registry: fakeRegistry, pool, amount: 5n * token }), (error) => {
     assert.ok(error instanceof ContractRevertError);
-    assert.equal(error.message, `pool ${pool} is full: 1,200 of 1,200 staked, cannot add 5`);
+    assert.equal(error.message, `pool ${pool} is full: 1,200 of 1,200 staked or on its way in, cannot add 5`);
     return true;
   });
 });

@@ -8,7 +8,8 @@ import { described, type ReadClient } from "../internal/client.ts";
 export type GetTotalStakeParameters = { registry: Address; pool: Address };
 export type GetTotalStakeReturnType = {
   total: bigint;
-  /** Stake transferred to the pool and not yet finalized (always 0 until stake transfers exist). */
+  /** Stake transferred to the pool and not landed yet (amounts less fees): it earns nothing until then, and counts
+   * against the staking limit. */
   pending: bigint;
 };
 export type GetTotalStakeErrorType = PoolnetErrorType;
