@@ -72,6 +72,13 @@ describe("--help", { concurrency: true }, () => {
     [["rewards"], /\[delegator\]/],
     [["withdraw"], /<pool>/],
     [["redelegate"], /<pool>/],
+    [["auto-redelegate"], /Usage: poolnet auto-redelegate[\s\S]*enable[\s\S]*disable[\s\S]*run/],
+    [["auto-redelegate", "enable"], /--fee <percent>/],
+    [["auto-redelegate", "disable"], /<pool>/],
+    [["auto-redelegate", "run"], /<pool> <delegator>/],
+    [["commission"], /Usage: poolnet commission[\s\S]*request[\s\S]*finalize/],
+    [["commission", "request"], /<pool> <percent>[\s\S]*lockout/],
+    [["commission", "finalize"], /<id>/],
     [["economics"], /--requests-per-month <n>[\s\S]*default: 4,000,000/],
     [["status"], /latest block/],
   ];
@@ -195,6 +202,18 @@ describe("refusals before any transaction", { concurrency: true }, () => {
     assertOneLineError(fee, "--fee 2 is more than the amount transferred, 1");
     assertOneLineError(same, `a transfer must go to another pool, not back to ${pool}`);
     assertOneLineError(id, "transfer id '0x12g' is not a number");
+  });
+
+  test("an auto-redelegation fee, a commission above 100% and a malformed commission change id", async () => {
+    const env = { POOLNET_PRIVATE_KEY: devKey };
+    const [fee, rate, id] = await Promise.all([
+      poolnet(["auto-redelegate", "enable", pool, "--fee", "lots"], env),
+      poolnet(["commission", "request", pool, "101"], env),
+      poolnet(["commission", "finalize", "12x"], env),
+    ]);
+    assertOneLineError(fee, "--fee 'lots' is not a percentage from 0 to 100 with at most 4 decimals");
+    assertOneLineError(rate, "commission '101' is above 100%");
+    assertOneLineError(id, "commission rate change id '12x' is not a number");
   });
 
   test("no key", async () => {

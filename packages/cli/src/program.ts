@@ -10,6 +10,8 @@ import {
   transferCommand,
   undelegateCommand,
 } from "./commands/delegation.ts";
+import { autoRedelegateCommand } from "./commands/autoRedelegate.ts";
+import { commissionCommand } from "./commands/commission.ts";
 import { economicsCommand } from "./commands/economics.ts";
 import { poolCommand } from "./commands/pool.ts";
 import { redelegateCommand, rewardsCommand, withdrawCommand } from "./commands/rewards.ts";
@@ -78,6 +80,8 @@ export async function createProgram({ withUp = true }: { withUp?: boolean } = {}
     .addCommand(rewardsCommand())
     .addCommand(withdrawCommand())
     .addCommand(redelegateCommand())
+    .addCommand(autoRedelegateCommand())
+    .addCommand(commissionCommand())
     .addCommand(economicsCommand());
   // commander's own errors (unknown command, missing argument) keep the one-line contract too
   const configure = (command: Command) => {

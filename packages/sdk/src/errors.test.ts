@@ -113,6 +113,27 @@ describe("describeContractError: one sentence per custom error", () => {
       [7n, 1_767_225_600n],
       "transfer 7 is still locked: it can be finalized from 2026-01-01 00:00:00Z",
     ],
+    [
+      "PoolRegistryAutoDelegationWithoutStake",
+      [pool, alice],
+      `${alice} has no stake in pool ${pool}: delegate before enabling auto-redelegation`,
+    ],
+    [
+      "PoolRegistryAutoDelegationNotEnabled",
+      [pool, alice],
+      `${alice} has not enabled auto-redelegation in pool ${pool}`,
+    ],
+    [
+      "PoolRegistryCommissionIncreaseTooLarge",
+      [pool, 100_000n, 250_000n, 100_000n],
+      `pool ${pool} cannot raise its commission from 10% to 25% in one change: at most 10% more`,
+    ],
+    ["PoolRegistryUnknownCommissionRateChange", [42n], "there is no pending commission rate change with id 42"],
+    [
+      "PoolRegistryCommissionRateChangeNotDue",
+      [7n, 1_767_225_600n],
+      "commission rate change 7 is still locked: it can be finalized from 2026-01-01 00:00:00Z",
+    ],
     ["PoolVaultUnauthorized", [alice], `${alice} may not pay out of a pool vault: only the registry may`],
     ["ERC20InsufficientBalance", [alice, 3n * token, 5n * token], `${alice} holds 3 tokens, needs 5`],
     [

@@ -144,6 +144,16 @@ const contractErrors: Record<string, Describe> = {
   PoolRegistryUnknownTransfer: ([id]) => `there is no pending transfer with id ${String(id)}`,
   PoolRegistryTransferNotDue: ([id, releaseAt]) =>
     `transfer ${String(id)} is still locked: it can be finalized from ${date(releaseAt)}`,
+  PoolRegistryAutoDelegationWithoutStake: ([pool, delegator]) =>
+    `${address(delegator)} has no stake in pool ${address(pool)}: delegate before enabling auto-redelegation`,
+  PoolRegistryAutoDelegationNotEnabled: ([pool, delegator]) =>
+    `${address(delegator)} has not enabled auto-redelegation in pool ${address(pool)}`,
+  PoolRegistryCommissionIncreaseTooLarge: ([pool, currentRate, newRate, maxIncrease]) =>
+    `pool ${address(pool)} cannot raise its commission from ${formatPpm(currentRate as bigint)} to ` +
+    `${formatPpm(newRate as bigint)} in one change: at most ${formatPpm(maxIncrease as bigint)} more`,
+  PoolRegistryUnknownCommissionRateChange: ([id]) => `there is no pending commission rate change with id ${String(id)}`,
+  PoolRegistryCommissionRateChangeNotDue: ([id, effectiveAt]) =>
+    `commission rate change ${String(id)} is still locked: it can be finalized from ${date(effectiveAt)}`,
   PoolVaultUnauthorized: ([caller]) => `${address(caller)} may not pay out of a pool vault: only the registry may`,
   ERC20InsufficientBalance: ([sender, balance, needed]) =>
     `${address(sender)} holds ${amount(balance)} tokens, needs ${amount(needed)}`,

@@ -166,6 +166,36 @@ export {
   type RedelegateRewardsReturnType,
 } from "./actions/redelegateRewards.ts";
 export {
+  enableAutoRewardsDelegation,
+  type EnableAutoRewardsDelegationErrorType,
+  type EnableAutoRewardsDelegationParameters,
+  type EnableAutoRewardsDelegationReturnType,
+} from "./actions/enableAutoRewardsDelegation.ts";
+export {
+  disableAutoRewardsDelegation,
+  type DisableAutoRewardsDelegationErrorType,
+  type DisableAutoRewardsDelegationParameters,
+  type DisableAutoRewardsDelegationReturnType,
+} from "./actions/disableAutoRewardsDelegation.ts";
+export {
+  autoDelegateRewards,
+  type AutoDelegateRewardsErrorType,
+  type AutoDelegateRewardsParameters,
+  type AutoDelegateRewardsReturnType,
+} from "./actions/autoDelegateRewards.ts";
+export {
+  requestCommissionRateChange,
+  type RequestCommissionRateChangeErrorType,
+  type RequestCommissionRateChangeParameters,
+  type RequestCommissionRateChangeReturnType,
+} from "./actions/requestCommissionRateChange.ts";
+export {
+  finalizeCommissionRateChange,
+  type FinalizeCommissionRateChangeErrorType,
+  type FinalizeCommissionRateChangeParameters,
+  type FinalizeCommissionRateChangeReturnType,
+} from "./actions/finalizeCommissionRateChange.ts";
+export {
   setStakingLimit,
   type SetStakingLimitErrorType,
   type SetStakingLimitParameters,

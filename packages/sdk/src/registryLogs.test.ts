@@ -106,7 +106,24 @@ describe("applyRegistryLogs", () => {
     await send(carol, "withdrawProtocolFees", [poolA]);
     await send(accounts[0]!, "transfer", [poolA, parseEther("3.5")], token); // paid to alice as she transfers
     await send(alice, "transferDelegation", [poolA, poolD, parseEther("500"), parseEther("2")]);
+    await send(atlas, "requestCommissionRateChange", [poolA, 150_000n]); // replaced by the next one
+    await send(atlas, "requestCommissionRateChange", [poolA, 120_000n]);
+    await send(borealis, "requestCommissionRateChange", [poolB, 80_000n]); // left pending
+    await send(alice, "enableAutoRewardsDelegation", [poolA, 10_000n]);
+    await send(bob, "enableAutoRewardsDelegation", [poolB, 0n]);
+    await send(bob, "disableAutoRewardsDedelegation", [poolB]); // the seed's spelling
     await rpc("evm_increaseTime", [601]);
+    const commissionId = (
+      await publicClient.getContractEvents({
+        address: registry,
+        abi: poolRegistryAbi,
+        eventName: "CommissionRateChangeRequested",
+        fromBlock,
+      })
+    )[1]!.args.id!;
+    await send(atlas, "finalizeCommissionRateChange", [commissionId]);
+    await send(accounts[0]!, "transfer", [poolA, parseEther("20")], token);
+    await send(carol, "autoDelegateRewards", [poolA, alice]);
     const firstId = (
       await publicClient.getContractEvents({
         address: registry,
@@ -146,6 +163,8 @@ describe("applyRegistryLogs", () => {
     assert.equal(rebuilt.minSelfStake, await read<bigint>("minSelfStake"));
     assert.equal(rebuilt.protocolFeeRate, await read<bigint>("protocolFeeRate"));
     assert.equal(rebuilt.feeRecipient, await read<Address>("feeRecipient"));
+    assert.equal(rebuilt.maxCommissionIncrease, await read<bigint>("maxCommissionIncrease"));
+    assert.equal(rebuilt.maxCommissionIncrease, 100_000n, "logged by the constructor");
     assert.deepEqual([...rebuilt.pools.keys()], await read<Address[]>("getPools", [0n, 100n]));
 
     const states = new Set<string>();
@@ -176,6 +195,14 @@ describe("applyRegistryLogs", () => {
         assert.equal(pool.stakes.get(account) ?? 0n, await read<bigint>("getStake", [pool.pool, account]), account);
         const allowed = await read<boolean>("isDelegatorAllowed", [pool.pool, account]);
         assert.equal(!pool.isPrivate || account === pool.operator || pool.allowList.has(account), allowed);
+        const [enabled, feePercentage] = await read<[boolean, bigint]>("getAutoRewardsDelegation", [
+          pool.pool,
+          account,
+        ]);
+        assert.deepEqual(
+          [pool.autoRewardsDelegation.has(account), pool.autoRewardsDelegation.get(account) ?? 0n],
+          [enabled, feePercentage],
+        );
       }
       for (const [id, undelegation] of pool.thawing) {
         const onChain = await read<{ delegator: Address; amount: bigint; fee: bigint; releaseAt: bigint }>(
@@ -212,5 +239,10 @@ describe("applyRegistryLogs", () => {
     assert.equal(poolB!.transfersOut.size, 1, "and still in pool B's vault");
     assert.equal(poolA.transfersOut.size, 0, "alice's transfer to pool D landed");
     assert.equal(poolD!.stakes.get(accounts[5]!), parseEther("498"), "in pool D, retired meanwhile");
+    assert.equal(poolA.commissionRate, 120_000, "the second request finalized");
+    assert.equal(poolA.commissionRateChange, undefined, "nothing pending in pool A");
+    assert.equal(poolB!.commissionRateChange?.newRate, 80_000n, "pool B's request still pending");
+    assert.ok(poolA.stakes.get(accounts[5]!)! > parseEther("1500"), "alice's rewards auto-redelegated");
+    assert.equal(poolA.autoRewardsDelegation.get(accounts[5]!), 10_000n);
   });
 });

@@ -25,6 +25,10 @@ export type PoolFromLogs = {
   transfersOut: Map<bigint, { toPool: Address; delegator: Address; amount: bigint; fee: bigint; releaseAt: bigint }>;
   /** Stake transferred into this pool and not landed yet (amounts less fees): `getTotalStake`'s `pending`. */
   pendingStake: bigint;
+  /** Delegators who let anyone redelegate their rewards, with the fee (ppm) they pay for it. */
+  autoRewardsDelegation: Map<Address, bigint>;
+  /** The commission rate change waiting out its lockout, if any (a new request replaces it). */
+  commissionRateChange: { id: bigint; newRate: bigint; effectiveAt: bigint } | undefined;
   /** Everything ever distributed to this pool, and what went where. */
   rewardsDistributed: bigint;
   protocolFees: bigint;
@@ -35,13 +39,20 @@ export type PoolFromLogs = {
 export type RegistryFromLogs = {
   minSelfStake: bigint;
   protocolFeeRate: bigint;
+  maxCommissionIncrease: bigint;
   feeRecipient: Address | undefined;
   /** Pools in registration order. */
   pools: Map<Address, PoolFromLogs>;
 };
 
 export function createRegistryFromLogs(): RegistryFromLogs {
-  return { minSelfStake: 0n, protocolFeeRate: 0n, feeRecipient: undefined, pools: new Map() };
+  return {
+    minSelfStake: 0n,
+    protocolFeeRate: 0n,
+    maxCommissionIncrease: 0n,
+    feeRecipient: undefined,
+    pools: new Map(),
+  };
 }
 
 /** A pool's state as `getPoolInfo` reports it, derived from logs (broken is never logged: it follows from stakes). */
@@ -63,6 +74,8 @@ export function applyRegistryLogs(registry: RegistryFromLogs, registryAddress: A
       registry.minSelfStake = event.args.amount;
     } else if (event.eventName === "ProtocolFeeRateChanged") {
       registry.protocolFeeRate = event.args.rate;
+    } else if (event.eventName === "MaxCommissionIncreaseChanged") {
+      registry.maxCommissionIncrease = event.args.increase;
     } else if (event.eventName === "FeeRecipientChanged") {
       registry.feeRecipient = event.args.recipient;
     } else if (event.eventName === "PoolRegistered") {
@@ -84,6 +97,8 @@ export function applyRegistryLogs(registry: RegistryFromLogs, registryAddress: A
         thawing: new Map(),
         transfersOut: new Map(),
         pendingStake: 0n,
+        autoRewardsDelegation: new Map(),
+        commissionRateChange: undefined,
         rewardsDistributed: 0n,
         protocolFees: 0n,
         commission: 0n,
@@ -147,6 +162,27 @@ function applyPoolEvent(pool: PoolFromLogs, event: RegistryEvent): void {
       break;
     case "RewardsRedelegated":
       addStake(pool, event.args.delegator, event.args.amount);
+      break;
+    case "AutoRewardsDelegationEnabled":
+      pool.autoRewardsDelegation.set(event.args.delegator, event.args.feePercentage);
+      break;
+    case "AutoRewardsDelegationDisabled":
+      pool.autoRewardsDelegation.delete(event.args.delegator);
+      break;
+    case "AutoRewardsDelegated":
+      // the rewards less the fee joined the stake; the fee went to the caller
+      addStake(pool, event.args.delegator, event.args.amount - event.args.fee);
+      break;
+    case "CommissionRateChangeRequested":
+      pool.commissionRateChange = {
+        id: event.args.id,
+        newRate: event.args.newRate,
+        effectiveAt: event.args.effectiveAt,
+      };
+      break;
+    case "CommissionRateChanged":
+      pool.commissionRate = Number(event.args.newRate);
+      pool.commissionRateChange = undefined;
       break;
     case "Undelegated": {
       const { id, delegator, amount, fee, releaseAt } = event.args;

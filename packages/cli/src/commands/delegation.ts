@@ -222,7 +222,7 @@ function positive(amount: bigint, text: string): bigint {
   return amount;
 }
 
-function parseId(text: string, kind: "undelegation" | "transfer"): bigint {
+export function parseId(text: string, kind: "undelegation" | "transfer" | "commission rate change"): bigint {
   const trimmed = text.trim();
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(trimmed) || BigInt(trimmed) >= 2n ** 256n) {
     throw new InvalidInputError(`${kind} id '${text}' is not a number`);

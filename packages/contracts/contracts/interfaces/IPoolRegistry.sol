@@ -122,6 +122,23 @@ interface IPoolRegistry {
     event ProtocolFeeRateChanged(uint256 rate);
     event FeeRecipientChanged(address indexed recipient);
     event MinSelfStakeChanged(uint256 amount);
+    event MaxCommissionIncreaseChanged(uint256 increase);
+    /// @notice `delegator` lets anyone add its rewards from `pool` to its stake there, for `feePercentage` (ppm) of
+    /// them.
+    event AutoRewardsDelegationEnabled(address indexed pool, address indexed delegator, uint256 feePercentage);
+    event AutoRewardsDelegationDisabled(address indexed pool, address indexed delegator);
+    /// @notice `amount` of `delegator`'s rewards were taken: `amount - fee` joined its stake, `caller` received `fee`.
+    event AutoRewardsDelegated(
+        address indexed pool,
+        address indexed delegator,
+        address indexed caller,
+        uint256 amount,
+        uint256 fee
+    );
+    /// @notice The operator of `pool` asked for `newRate`; it can be finalized from `effectiveAt`. Replaces any
+    /// change the pool had pending.
+    event CommissionRateChangeRequested(uint256 indexed id, address indexed pool, uint256 newRate, uint256 effectiveAt);
+    event CommissionRateChanged(address indexed pool, uint256 oldRate, uint256 newRate);
 
     // ---- errors: one per refusal, with what the caller needs to understand it ----
 
@@ -154,6 +171,16 @@ interface IPoolRegistry {
     error PoolRegistrySelfStakeNotTransferable(address pool, address operator);
     error PoolRegistryUnknownTransfer(uint256 id);
     error PoolRegistryTransferNotDue(uint256 id, uint256 releaseAt);
+    error PoolRegistryAutoDelegationWithoutStake(address pool, address delegator);
+    error PoolRegistryAutoDelegationNotEnabled(address pool, address delegator);
+    error PoolRegistryCommissionIncreaseTooLarge(
+        address pool,
+        uint256 currentRate,
+        uint256 newRate,
+        uint256 maxIncrease
+    );
+    error PoolRegistryUnknownCommissionRateChange(uint256 id);
+    error PoolRegistryCommissionRateChangeNotDue(uint256 id, uint256 effectiveAt);
 
     // ---- pools ----
 
@@ -262,6 +289,49 @@ interface IPoolRegistry {
     /// @notice Pays the protocol fees a pool has collected to the fee recipient. Anyone may call it.
     /// @dev Requirements: there are fees to pay.
     function withdrawProtocolFees(address pool) external returns (uint256 amount);
+
+    // ---- auto-redelegation (the seed's strategy 2: a bounty for whoever does it) ----
+
+    /// @notice Lets anyone add the caller's rewards from `pool` to its stake there (`autoDelegateRewards`), paying
+    /// them `feePercentage` of the rewards each time. Enabling again changes the fee.
+    /// @dev Requirements: the pool exists; the caller has stake in it; `feePercentage` <= 1_000_000.
+    function enableAutoRewardsDelegation(address pool, uint256 feePercentage) external;
+
+    /// @notice Stops anyone else redelegating the caller's rewards from `pool`.
+    /// @dev Requirements: the pool exists; it is enabled for the caller.
+    function disableAutoRewardsDelegation(address pool) external;
+
+    /// @notice The seed's spelling of `disableAutoRewardsDelegation`, kept as an alias.
+    function disableAutoRewardsDedelegation(address pool) external;
+
+    /// @notice Adds `delegator`'s rewards from `pool` (the operator's include the commission) to its stake there,
+    /// less the fee it chose, which goes to the caller. Anyone may call it.
+    /// @dev Requirements: auto-redelegation is enabled for `delegator`; it has stake in the pool and rewards; the
+    /// pool takes a delegation of the rewards less the fee from it, as `redelegateRewards` would.
+    /// @return amount the rewards taken: `amount - fee` joined the stake
+    /// @return fee paid to the caller
+    function autoDelegateRewards(address pool, address delegator) external returns (uint256 amount, uint256 fee);
+
+    /// @return enabled whether anyone may redelegate `delegator`'s rewards from `pool`
+    /// @return feePercentage the caller's share of them, in ppm
+    function getAutoRewardsDelegation(
+        address pool,
+        address delegator
+    ) external view returns (bool enabled, uint256 feePercentage);
+
+    // ---- commission changes ----
+
+    /// @notice Asks for the pool's commission rate to become `newRate` after a lockout of `thawingPeriod`, so that a
+    /// delegator who disagrees can leave before it applies. Replaces any change the pool had pending (its lockout
+    /// starts again).
+    /// @dev Requirements: the caller is the operator; `newRate` <= 1_000_000 and at most `maxCommissionIncrease`
+    /// above the current rate.
+    /// @return id the pending change
+    function requestCommissionRateChange(address pool, uint256 newRate) external returns (uint256 id);
+
+    /// @notice Applies a requested change: rewards that arrived before are distributed at the old rate first.
+    /// @dev Requirements: `id` is the pool's pending change; the caller is the operator; its lockout has passed.
+    function finalizeCommissionRateChange(uint256 id) external;
 
     // ---- getters ----
 

@@ -368,6 +368,33 @@ contract PoolRegistryHandler is TestBase {
         ghostRewardsPaid += rewards;
     }
 
+    /// @notice A delegator with stake enables auto-redelegation at a random fee, and the keeper redelegates for it.
+    function autoDelegateRewards(uint256 actorSeed, uint256 poolSeed, uint256 feePercentage) external {
+        (address pool, address operator) = _pool(poolSeed);
+        address actor = _mostlyWithRewards(pool, actorSeed);
+        if (registry.getStake(pool, actor) == 0) return; // enabling needs stake, and nothing could be redelegated
+        feePercentage = _bound(feePercentage, 0, registry.PPM());
+        vm.prank(actor);
+        registry.enableAutoRewardsDelegation(pool, feePercentage);
+        _mostlyEnabled(pool, operator, actorSeed);
+        uint256 rewards = registry.getRewards(pool, actor);
+        uint256 fee = (rewards * feePercentage) / registry.PPM();
+        bytes memory refusal = _autoDelegationRefusal(pool, operator, actor, rewards, fee);
+        uint256 balance = token.balanceOf(keeper);
+        vm.prank(keeper);
+        (bool ok, bytes memory returned) = address(registry).call(
+            abi.encodeCall(IPoolRegistry.autoDelegateRewards, (pool, actor))
+        );
+        if (!_outcomeIs(ok, returned, refusal, "autoDelegateRewards")) return;
+        (uint256 amount, uint256 paid) = abi.decode(returned, (uint256, uint256));
+        _check(amount == rewards, "autoDelegateRewards: other than the rewards shown");
+        _check(paid == fee, "autoDelegateRewards: other than the chosen fee");
+        _check(token.balanceOf(keeper) == balance + fee, "autoDelegateRewards: paid the caller other than the fee");
+        ghostStake[pool][actor] += rewards - fee;
+        ghostStakeHeld += rewards - fee;
+        ghostRewardsPaid += rewards;
+    }
+
     function withdrawProtocolFees(uint256 poolSeed, uint256 callerSeed) external {
         (address pool, ) = _pool(poolSeed);
         registry.distributeRewards(pool);
@@ -429,6 +456,41 @@ contract PoolRegistryHandler is TestBase {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /// @dev The registry's refusal of `autoDelegateRewards` for `actor`, enabled and with stake, if any.
+    function _autoDelegationRefusal(
+        address pool,
+        address operator,
+        address actor,
+        uint256 rewards,
+        uint256 fee
+    ) private view returns (bytes memory refusal) {
+        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
+        uint256 minSelfStake = registry.minSelfStake();
+        (uint256 total, uint256 pending) = registry.getTotalStake(pool);
+        if (info.state == IPoolRegistry.PoolState.Disabled) {
+            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool);
+        } else if (!registry.isDelegatorAllowed(pool, actor)) {
+            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
+        } else if (actor != operator && info.selfStake < minSelfStake) {
+            refusal = abi.encodeWithSelector(
+                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                pool,
+                info.selfStake,
+                minSelfStake
+            );
+        } else if (rewards == 0) {
+            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, actor);
+        } else if (total + pending + rewards - fee > info.stakingLimit) {
+            refusal = abi.encodeWithSelector(
+                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                pool,
+                total + pending,
+                info.stakingLimit,
+                rewards - fee
+            );
+        }
+    }
 
     /// @dev The registry's refusal of `actor` delegating `amount` to `pool` now, if any; else `amount`, cut to the
     /// staking limit's room so that most delegations go through.
@@ -644,7 +706,7 @@ contract PoolRegistryInvariantTest is TestBase {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](13);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = PoolRegistryHandler.delegate.selector;
         selectors[1] = PoolRegistryHandler.undelegate.selector;
         selectors[2] = PoolRegistryHandler.finalizeUndelegate.selector;
@@ -658,6 +720,7 @@ contract PoolRegistryInvariantTest is TestBase {
         selectors[10] = PoolRegistryHandler.warp.selector;
         selectors[11] = PoolRegistryHandler.transferDelegation.selector;
         selectors[12] = PoolRegistryHandler.finalizeTransfer.selector;
+        selectors[13] = PoolRegistryHandler.autoDelegateRewards.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

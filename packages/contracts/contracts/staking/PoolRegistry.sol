@@ -42,6 +42,8 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     uint256 public protocolFeeRate;
     /// @notice Where protocol fees are paid (the owners' contract).
     address public feeRecipient;
+    /// @notice The most one commission rate change may raise a pool's rate, in ppm points.
+    uint256 public maxCommissionIncrease;
 
     struct Pool {
         // slot 0: read by every delegation
@@ -93,6 +95,24 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     mapping(uint256 id => Pending) private _undelegations;
     mapping(uint256 id => Pending) private _transfers;
 
+    /// @dev A delegator's auto-redelegation setting. Kept out of `Delegation` so that no hot path reads it (gas
+    /// savings).
+    struct AutoDelegation {
+        bool enabled;
+        uint32 feePercentage;
+    }
+
+    /// @dev A pool's pending commission rate change, in one slot. `nonce` outlives the change, so an old id never
+    /// names a later one.
+    struct PendingCommission {
+        uint32 newRate;
+        uint64 effectiveAt; // 0: nothing pending
+        uint64 nonce;
+    }
+
+    mapping(address pool => mapping(address delegator => AutoDelegation)) private _autoDelegations;
+    mapping(address pool => PendingCommission) private _commissionChanges;
+
     /// @param token_ the stake and reward token
     /// @param thawingPeriod_ seconds an undelegation thaws
     /// @param transferLockoutPeriod_ seconds a transfer between pools waits; shorter than `thawingPeriod_`, since the
@@ -127,6 +147,9 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
         emit MinSelfStakeChanged(minSelfStake_);
         emit ProtocolFeeRateChanged(protocolFeeRate_);
         emit FeeRecipientChanged(feeRecipient_);
+        // not a constructor parameter, so deployments keep their shape; governance may change it
+        maxCommissionIncrease = 100_000;
+        emit MaxCommissionIncreaseChanged(100_000);
     }
 
     // ------------------------------------------------------------------ pools
@@ -411,26 +434,121 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
 
     /// @inheritdoc IPoolRegistry
     function redelegateRewards(address pool) external nonReentrant returns (uint256 amount) {
+        (amount, ) = _redelegate(pool, msg.sender, 0);
+        emit RewardsRedelegated(pool, msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ auto-redelegation
+
+    /// @inheritdoc IPoolRegistry
+    function enableAutoRewardsDelegation(address pool, uint256 feePercentage) external {
+        _existingPool(pool);
+        if (feePercentage > PPM) revert PoolRegistryRateTooHigh(feePercentage, PPM);
+        if (_delegations[pool][msg.sender].stake == 0) revert PoolRegistryAutoDelegationWithoutStake(pool, msg.sender);
+        _autoDelegations[pool][msg.sender] = AutoDelegation(true, uint32(feePercentage));
+        emit AutoRewardsDelegationEnabled(pool, msg.sender, feePercentage);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function disableAutoRewardsDelegation(address pool) external {
+        _disableAutoRewardsDelegation(pool);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function disableAutoRewardsDedelegation(address pool) external {
+        _disableAutoRewardsDelegation(pool);
+    }
+
+    function _disableAutoRewardsDelegation(address pool) private {
+        _existingPool(pool);
+        if (!_autoDelegations[pool][msg.sender].enabled) revert PoolRegistryAutoDelegationNotEnabled(pool, msg.sender);
+        delete _autoDelegations[pool][msg.sender];
+        emit AutoRewardsDelegationDisabled(pool, msg.sender);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function autoDelegateRewards(
+        address pool,
+        address delegator
+    ) external nonReentrant returns (uint256 amount, uint256 fee) {
+        _existingPool(pool);
+        AutoDelegation memory setting = _autoDelegations[pool][delegator];
+        if (!setting.enabled) revert PoolRegistryAutoDelegationNotEnabled(pool, delegator);
+        // a delegator who left the pool is not put back in it, not even with an operator's commission
+        if (_delegations[pool][delegator].stake == 0) revert PoolRegistryNothingToWithdraw(pool, delegator);
+        (amount, fee) = _redelegate(pool, delegator, setting.feePercentage);
+        emit AutoRewardsDelegated(pool, delegator, msg.sender, amount, fee);
+        if (fee != 0) PoolVault(pool).pay(msg.sender, fee);
+    }
+
+    /// @dev Adds `delegator`'s rewards (and commission, for the operator) less `feePercentage` of them to its stake
+    /// in `pool`, if the pool takes them as a delegation; the fee leaves the books, for the caller to pay it out.
+    function _redelegate(
+        address pool,
+        address delegator,
+        uint256 feePercentage
+    ) private returns (uint256 amount, uint256 fee) {
         Pool storage p = _existingPool(pool);
-        _checkAccepts(p, pool, msg.sender);
+        _checkAccepts(p, pool, delegator);
         _distribute(p, pool);
-        Delegation storage d = _delegations[pool][msg.sender];
+        Delegation storage d = _delegations[pool][delegator];
         uint256 stake = d.stake;
         amount = _settle(p, d, stake);
-        if (msg.sender == p.operator) {
+        if (delegator == p.operator) {
             amount += p.commissionOwed;
             p.commissionOwed = 0;
         }
-        if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, msg.sender);
+        if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, delegator);
+        fee = (amount * feePercentage) / PPM;
+        uint256 added = amount - fee;
         uint256 total = p.totalStake;
         uint256 committed = total + p.pendingStake;
-        if (committed + amount > p.stakingLimit) {
-            revert PoolRegistryStakingLimitExceeded(pool, committed, p.stakingLimit, amount);
+        if (committed + added > p.stakingLimit) {
+            revert PoolRegistryStakingLimitExceeded(pool, committed, p.stakingLimit, added);
         }
-        // the tokens stay in the vault: they move from owed rewards to stake, so `accounted` is unchanged
-        _storeDelegation(pool, msg.sender, stake + amount, p.rewardPerStake);
-        p.totalStake = uint96(total + amount);
-        emit RewardsRedelegated(pool, msg.sender, amount);
+        // `added` moves from owed rewards to stake inside the vault, so only the fee leaves `accounted`
+        _storeDelegation(pool, delegator, stake + added, p.rewardPerStake);
+        p.totalStake = uint96(total + added);
+        unchecked {
+            p.accounted -= uint96(fee); // fee <= amount, and everything owed is part of accounted
+        }
+    }
+
+    // ------------------------------------------------------------------ commission changes
+
+    /// @inheritdoc IPoolRegistry
+    function requestCommissionRateChange(address pool, uint256 newRate) external returns (uint256 id) {
+        Pool storage p = _operatedPool(pool);
+        if (newRate > PPM) revert PoolRegistryRateTooHigh(newRate, PPM);
+        uint256 currentRate = p.commissionRate;
+        if (newRate > currentRate + maxCommissionIncrease) {
+            revert PoolRegistryCommissionIncreaseTooLarge(pool, currentRate, newRate, maxCommissionIncrease);
+        }
+        PendingCommission storage c = _commissionChanges[pool];
+        uint64 nonce = c.nonce + 1;
+        uint256 effectiveAt = block.timestamp + thawingPeriod;
+        _commissionChanges[pool] = PendingCommission(uint32(newRate), effectiveAt.toUint64(), nonce);
+        id = (uint256(nonce) << 160) | uint256(uint160(pool));
+        emit CommissionRateChangeRequested(id, pool, newRate, effectiveAt);
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function finalizeCommissionRateChange(uint256 id) external nonReentrant {
+        address pool = address(uint160(id));
+        PendingCommission memory c = _pendingCommission(id);
+        Pool storage p = _operatedPool(pool);
+        if (block.timestamp < c.effectiveAt) revert PoolRegistryCommissionRateChangeNotDue(id, c.effectiveAt);
+        _distribute(p, pool); // what arrived before is split at the old rate
+        uint256 oldRate = p.commissionRate;
+        p.commissionRate = c.newRate;
+        _commissionChanges[pool].effectiveAt = 0;
+        emit CommissionRateChanged(pool, oldRate, c.newRate);
+    }
+
+    /// @dev The pending change `id` names, or a revert.
+    function _pendingCommission(uint256 id) private view returns (PendingCommission memory c) {
+        c = _commissionChanges[address(uint160(id))];
+        if (c.effectiveAt == 0 || id >> 160 != c.nonce) revert PoolRegistryUnknownCommissionRateChange(id);
     }
 
     /// @inheritdoc IPoolRegistry
@@ -474,6 +592,14 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
     function setMinSelfStake(uint256 amount) external onlyOwner {
         minSelfStake = amount;
         emit MinSelfStakeChanged(amount);
+    }
+
+    /// @notice Sets the most one commission rate change may raise a pool's rate, in ppm points.
+    /// @dev Requirements: the caller is the owner; `increase` <= PPM.
+    function setMaxCommissionIncrease(uint256 increase) external onlyOwner {
+        if (increase > PPM) revert PoolRegistryRateTooHigh(increase, PPM);
+        maxCommissionIncrease = increase;
+        emit MaxCommissionIncreaseChanged(increase);
     }
 
     // ------------------------------------------------------------------ getters
@@ -541,6 +667,16 @@ contract PoolRegistry is IPoolRegistry, IERC677Receiver, Ownable2Step, Reentranc
                 t.fee,
                 t.releaseAt
             );
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getAutoRewardsDelegation(
+        address pool,
+        address delegator
+    ) external view returns (bool enabled, uint256 feePercentage) {
+        _existingPool(pool);
+        AutoDelegation memory setting = _autoDelegations[pool][delegator];
+        return (setting.enabled, setting.feePercentage);
     }
 
     /// @inheritdoc IPoolRegistry
