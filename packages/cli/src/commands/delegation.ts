@@ -86,25 +86,11 @@ export function finalizeCommand(): Command {
     .action(async (idTexts: string[], _flags: object, command: Command) => {
       const ids = idTexts.map((text) => parseId(text, "undelegation"));
       const { deployment, wallet } = await prepareSigner(command);
-      const json = globalOptions(command).json;
-      if (ids.length === 1) {
-        const id = ids[0]!;
-        const result = await finalizeUndelegate(wallet, { registry: deployment.registry, id });
-        if (json) return printJson([{ id, ...result }]);
-        return printDone(command, result, describeFinalized({ id, ...result }));
-      }
-      const result = await finalizeUndelegations(wallet, { registry: deployment.registry, ids });
-      if (json) return printJson(result);
-      const done = new Set(result.finalized.map((entry) => entry.id));
-      const skipped = ids.filter((id) => !done.has(id));
-      printDone(
-        command,
-        result,
-        [
-          ...result.finalized.map(describeFinalized),
-          ...(skipped.length === 0 ? [] : [`skipped (not due, unknown or already finalized): ${skipped.join(", ")}`]),
-        ].join("\n"),
-      );
+      const registry = deployment.registry;
+      await finalizeIds(command, ids, describeFinalized, {
+        one: (id) => finalizeUndelegate(wallet, { registry, id }),
+        many: () => finalizeUndelegations(wallet, { registry, ids }),
+      });
     });
 }
 
@@ -169,26 +155,42 @@ export function finalizeTransferCommand(): Command {
     .action(async (idTexts: string[], _flags: object, command: Command) => {
       const ids = idTexts.map((text) => parseId(text, "transfer"));
       const { deployment, wallet } = await prepareSigner(command);
-      const json = globalOptions(command).json;
-      if (ids.length === 1) {
-        const id = ids[0]!;
-        const result = await finalizeTransfer(wallet, { registry: deployment.registry, id });
-        if (json) return printJson([{ id, ...result }]);
-        return printDone(command, result, describeLanded({ id, ...result }));
-      }
-      const result = await finalizeTransfers(wallet, { registry: deployment.registry, ids });
-      if (json) return printJson(result);
-      const done = new Set(result.finalized.map((entry) => entry.id));
-      const skipped = ids.filter((id) => !done.has(id));
-      printDone(
-        command,
-        result,
-        [
-          ...result.finalized.map(describeLanded),
-          ...(skipped.length === 0 ? [] : [`skipped (not due, unknown or already finalized): ${skipped.join(", ")}`]),
-        ].join("\n"),
-      );
+      const registry = deployment.registry;
+      await finalizeIds(command, ids, describeLanded, {
+        one: (id) => finalizeTransfer(wallet, { registry, id }),
+        many: () => finalizeTransfers(wallet, { registry, ids }),
+      });
     });
+}
+
+/**
+ * Finalizes `ids`: one id with the single call (refused with a reason when not due), several with the batch call,
+ * which lands the due ones and skips the rest; prints each finalized entry and the skipped ids.
+ */
+async function finalizeIds<Entry extends { id: bigint }>(
+  command: Command,
+  ids: readonly bigint[],
+  describe: (entry: Entry) => string,
+  finalize: {
+    one: (id: bigint) => Promise<Omit<Entry, "id"> & { transactionHash: string }>;
+    many: () => Promise<{ finalized: Entry[]; transactionHash: string }>;
+  },
+): Promise<void> {
+  const json = globalOptions(command).json;
+  if (ids.length === 1) {
+    const id = ids[0]!;
+    const result = await finalize.one(id);
+    const entry = { id, ...result } as unknown as Entry;
+    if (json) return printJson([entry]);
+    return printDone(command, result, describe(entry));
+  }
+  const result = await finalize.many();
+  if (json) return printJson(result);
+  const done = new Set(result.finalized.map((entry) => entry.id));
+  const skipped = ids.filter((id) => !done.has(id));
+  const lines = result.finalized.map(describe);
+  if (skipped.length > 0) lines.push(`skipped (not due, unknown or already finalized): ${skipped.join(", ")}`);
+  printDone(command, result, lines.join("\n"));
 }
 
 function describeLanded(entry: {
