@@ -6,6 +6,7 @@ const CONTRACTS = [
   ["staking/PoolRegistry.sol", "PoolRegistry"],
   ["staking/PoolVault.sol", "PoolVault"],
   ["token/StakingToken.sol", "StakingToken"],
+  ["owners/PoolOwners.sol", "PoolOwners"],
 ] as const;
 
 const root = new URL("../", import.meta.url);
