@@ -11,9 +11,13 @@ export default defineConfig({
   solidity: {
     version: solcPackage.version,
     path: require.resolve("solc/soljson.js"),
+    // deployed as they are, by the sdk and the tests: the registry's proxy and its governance
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol",
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+    ],
     settings: {
       evmVersion: "cancun",
-      // the most runs that keep PoolRegistry under the 24,576-byte code size limit (EIP-170): 24,451 bytes
       optimizer: { enabled: true, runs: 7000 },
     },
   },

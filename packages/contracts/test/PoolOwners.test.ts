@@ -545,9 +545,12 @@ describe("PoolOwners — as the PoolRegistry's fee recipient", () => {
     await owners.write.setOwnerShare([creatorA.account.address, parseEther("2000")]);
     await owners.write.setOwnerShare([creatorB.account.address, parseEther("1000")]);
     await owners.write.lockShares(); // the unsold 25% goes to the deployer
-    await expectEvents(publicClient, registry.write.setFeeRecipient([owners.address]), registry, [
-      { eventName: "FeeRecipientChanged", args: { recipient: owners.address } },
-    ]);
+    await expectEvents(
+      publicClient,
+      registry.write.setFeeRecipient([owners.address], { account: ctx.governance }),
+      registry,
+      [{ eventName: "FeeRecipientChanged", args: { recipient: owners.address } }],
+    );
 
     await registry.write.delegate([pool, parseEther("3000")], { account: alice.account });
     const rewards = [parseEther("12.345"), parseEther("1.23456"), parseEther("0.1234567") + 1n];

@@ -149,8 +149,8 @@ describe("PoolRegistry — E2E (LinkPool's list, for pools)", () => {
     });
 
     it("refuses governance changes from anyone but the owner", async () => {
-      const { registry, publicClient, accounts } = await loadFixture(registryFixture);
-      const { deployer, stranger } = accounts;
+      const { registry, publicClient, accounts, governance } = await loadFixture(registryFixture);
+      const { stranger } = accounts;
       await viem.assertions.revertWithCustomErrorWithArgs(
         registry.write.setMinSelfStake([1n], { account: stranger.account }),
         registry,
@@ -172,24 +172,24 @@ describe("PoolRegistry — E2E (LinkPool's list, for pools)", () => {
       const maxRate = await registry.read.MAX_PROTOCOL_FEE_RATE();
       await expectEvents(
         publicClient,
-        registry.write.setProtocolFeeRate([maxRate], { account: deployer.account }),
+        registry.write.setProtocolFeeRate([maxRate], { account: governance }),
         registry,
         [{ eventName: "ProtocolFeeRateChanged", args: { rate: maxRate } }],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.setProtocolFeeRate([maxRate + 1n], { account: deployer.account }),
+        registry.write.setProtocolFeeRate([maxRate + 1n], { account: governance }),
         registry,
         "PoolRegistryRateTooHigh",
         [maxRate + 1n, maxRate],
       );
       await expectEvents(
         publicClient,
-        registry.write.setFeeRecipient([stranger.account.address], { account: deployer.account }),
+        registry.write.setFeeRecipient([stranger.account.address], { account: governance }),
         registry,
         [{ eventName: "FeeRecipientChanged", args: { recipient: stranger.account.address } }],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.setFeeRecipient([zeroAddress], { account: deployer.account }),
+        registry.write.setFeeRecipient([zeroAddress], { account: governance }),
         registry,
         "PoolRegistryZeroAddress",
         [],
@@ -987,15 +987,12 @@ describe("PoolRegistry — E2E (LinkPool's list, for pools)", () => {
     });
 
     it("breaks when governance raises the minimum self-stake, and reports Disabled over Broken", async () => {
-      const { registry, pool, publicClient, accounts } = await loadFixture(poolFixture);
-      const { deployer, operator, alice } = accounts;
+      const { registry, pool, publicClient, accounts, governance } = await loadFixture(poolFixture);
+      const { operator, alice } = accounts;
       const raised = MIN_SELF_STAKE + 1n;
-      await expectEvents(
-        publicClient,
-        registry.write.setMinSelfStake([raised], { account: deployer.account }),
-        registry,
-        [{ eventName: "MinSelfStakeChanged", args: { amount: raised } }],
-      );
+      await expectEvents(publicClient, registry.write.setMinSelfStake([raised], { account: governance }), registry, [
+        { eventName: "MinSelfStakeChanged", args: { amount: raised } },
+      ]);
       assert.equal((await registry.read.getPoolInfo([pool])).state, PoolState.Broken);
       await viem.assertions.revertWithCustomErrorWithArgs(
         registry.write.delegate([pool, TOKEN], { account: alice.account }),

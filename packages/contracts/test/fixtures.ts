@@ -1,6 +1,7 @@
 // Named fixtures for the PoolRegistry tests, each built on the one before (as Uniswap's pairFixture on factoryFixture).
 import type { NetworkConnection } from "hardhat/types/network";
-import type { Address } from "viem";
+import { zeroHash, type Address } from "viem";
+import { deployRegistry } from "../scripts/registry-deployment.ts";
 
 /** One whole token (18 decimals). */
 export const TOKEN = 10n ** 18n;
@@ -19,6 +20,8 @@ export const MAX_STAKING_LIMIT = 2n ** 96n - 1n;
 export const REWARD_PRECISION = 10n ** 27n;
 export const POOL_METADATA_URL = "https://pools.example.org/pool-1.json";
 export const POOL_METADATA_HASH = `0x${"ab".repeat(32)}` as const;
+/** How long governance waits: a day longer than the thawing period, as the registry requires (longer than it). */
+export const GOVERNANCE_DELAY = THAWING_PERIOD + 24n * 3600n;
 
 /** `IPoolRegistry.PoolState` as the ABI returns it. */
 export const PoolState = { Active: 0, Broken: 1, Disabled: 2, Retired: 3 } as const;
@@ -51,24 +54,42 @@ export async function tokenFixture(connection: NetworkConnection) {
   return { connection, publicClient, token, accounts, funded };
 }
 
-/** Deploys the registry (7-day thawing, 2-day transfer lockout, 1000-token minimum self-stake, 5% protocol fee to
- * `owners`); every funded account approves it for everything. */
+/** Deploys the registry as production does (7-day thawing, 2-day transfer lockout, 1000-token minimum self-stake, 5%
+ * protocol fee to `owners`): an implementation behind an ERC-1967 proxy, initialized in the same transaction, and
+ * governed by a TimelockController whose delay is a day longer than thawing, where the deployer proposes and anyone
+ * executes. `governance` is the timelock's address, which the tests impersonate to check what a governance action does;
+ * `govern` goes through the timelock for real. Every funded account approves the registry for everything. */
 export async function registryFixture(connection: NetworkConnection) {
   const base = await tokenFixture(connection);
   const { token, accounts, funded } = base;
-  const registry = await connection.viem.deployContract("PoolRegistry", [
-    token.address,
-    THAWING_PERIOD,
-    TRANSFER_LOCKOUT_PERIOD,
-    MIN_SELF_STAKE,
-    PROTOCOL_FEE_RATE,
-    accounts.owners.account.address,
-    accounts.deployer.account.address,
-  ]);
+  const { networkHelpers } = connection;
+  const { registry, implementation, timelock } = await deployRegistry(connection, {
+    token: token.address,
+    thawingPeriod: THAWING_PERIOD,
+    transferLockoutPeriod: TRANSFER_LOCKOUT_PERIOD,
+    minSelfStake: MIN_SELF_STAKE,
+    protocolFeeRate: PROTOCOL_FEE_RATE,
+    feeRecipient: accounts.owners.account.address,
+    proposer: accounts.deployer.account.address,
+    governanceDelay: GOVERNANCE_DELAY,
+  });
   for (const wallet of funded) {
     await token.write.approve([registry.address, 2n ** 256n - 1n], { account: wallet.account });
   }
-  return { ...base, registry };
+  await networkHelpers.impersonateAccount(timelock.address);
+  await networkHelpers.setBalance(timelock.address, 10n ** 20n);
+  const governance = timelock.address;
+
+  /** Schedules `data` as a call to the registry through the timelock, waits the delay and executes it. */
+  async function govern(data: `0x${string}`) {
+    const { deployer } = accounts;
+    await timelock.write.schedule([registry.address, 0n, data, zeroHash, zeroHash, GOVERNANCE_DELAY], {
+      account: deployer.account,
+    });
+    await networkHelpers.time.increase(GOVERNANCE_DELAY);
+    return timelock.write.execute([registry.address, 0n, data, zeroHash, zeroHash], { account: deployer.account });
+  }
+  return { ...base, registry, implementation, timelock, governance, govern };
 }
 
 type RegistryContext = Awaited<ReturnType<typeof registryFixture>>;

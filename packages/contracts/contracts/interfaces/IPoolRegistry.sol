@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @title IPoolRegistry: the delegation standard (seed 001) over an ERC-20/677 stake token.
-/// @notice Function names follow Aion's PoolRegistry; where Aion took the call's value, an `amount` of the stake
-/// token is taken instead (pulled with `transferFrom`, or received through ERC-677 `transferAndCall`).
-/// Rates are parts per million: 1_000_000 = 100%.
-interface IPoolRegistry {
+/// @title IPoolRegistryTypes: the registry's types, events and errors, shared by both halves of its implementation.
+interface IPoolRegistryTypes {
     /// @notice What a pool accepts now. Retired wins over Disabled, which wins over Broken.
     enum PoolState {
         Active, // takes delegations
@@ -139,6 +136,16 @@ interface IPoolRegistry {
     /// change the pool had pending.
     event CommissionRateChangeRequested(uint256 indexed id, address indexed pool, uint256 newRate, uint256 effectiveAt);
     event CommissionRateChanged(address indexed pool, uint256 oldRate, uint256 newRate);
+    /// @notice Governance added `target` to the public whitelist of contracts pools may pay penalties into.
+    event PenaltyContractAdded(address indexed target);
+    event PenaltyContractRemoved(address indexed target);
+    /// @notice The operator of `pool` paid `amount` of the pool's tokens into the whitelisted `target`, backed by
+    /// their self-stake.
+    event PenaltyLocked(address indexed pool, address indexed target, uint256 amount);
+    /// @notice `amount` locked tokens came back to the pool's vault and are in its accounts again.
+    event PenaltyReturned(address indexed pool, uint256 amount);
+    /// @notice A penalty that will not come back was taken out of the operator's self-stake.
+    event PenaltyWrittenOff(address indexed pool, address indexed operator, uint256 amount);
 
     // ---- errors: one per refusal, with what the caller needs to understand it ----
 
@@ -181,7 +188,23 @@ interface IPoolRegistry {
     );
     error PoolRegistryUnknownCommissionRateChange(uint256 id);
     error PoolRegistryCommissionRateChangeNotDue(uint256 id, uint256 effectiveAt);
+    error PoolRegistryGovernanceNotTimelocked(address governor);
+    error PoolRegistryGovernanceDelayTooShort(address governor, uint256 delay, uint256 thawingPeriod);
+    error PoolRegistryIncompatibleUpgrade(address implementation);
+    error PoolRegistryInvalidPenaltyContract(address target);
+    error PoolRegistryPenaltyContractListed(address target);
+    error PoolRegistryNotPenaltyContract(address target);
+    error PoolRegistryTooManyPenaltyContracts();
+    error PoolRegistryPenaltyExceedsSelfStake(address pool, uint256 locked, uint256 selfStake, uint256 amount);
+    error PoolRegistryWriteOffExceedsLocked(address pool, uint256 locked, uint256 amount);
+    error PoolRegistryStakeLockedInPenalties(address pool, uint256 selfStakeAfter, uint256 locked);
+}
 
+/// @title IPoolRegistry: the delegation standard (seed 001) over an ERC-20/677 stake token.
+/// @notice Function names follow Aion's PoolRegistry; where Aion took the call's value, an `amount` of the stake
+/// token is taken instead (pulled with `transferFrom`, or received through ERC-677 `transferAndCall`).
+/// Rates are parts per million: 1_000_000 = 100%.
+interface IPoolRegistry is IPoolRegistryTypes {
     // ---- pools ----
 
     /// @notice Registers a pool operated by the caller and deploys its vault.
@@ -332,6 +355,27 @@ interface IPoolRegistry {
     /// @notice Applies a requested change: rewards that arrived before are distributed at the old rate first.
     /// @dev Requirements: `id` is the pool's pending change; the caller is the operator; its lockout has passed.
     function finalizeCommissionRateChange(uint256 id) external;
+
+    // ---- penalties (seed 000 §6.1.3.2): pooled tokens leave a vault only to their owners or to these contracts ----
+
+    /// @notice Pays `amount` of the pool's tokens into the whitelisted penalty contract `target`. What is locked in
+    /// penalties is backed by the operator's self-stake, which cannot drop below it, so delegated tokens are never at
+    /// risk; tokens that come back to the vault are taken as the penalty returning before any reward.
+    /// @dev Requirements: the caller is the pool's operator; `target` is whitelisted; `amount` > 0; locked penalties
+    /// plus `amount` do not exceed the operator's self-stake.
+    function lockPenalty(address pool, address target, uint256 amount) external;
+
+    /// @notice Takes `amount` of a penalty that will not come back out of the operator's self-stake and out of what
+    /// is locked. Requirements: the caller is the pool's operator; `amount` is at most what is locked.
+    function writeOffPenalty(address pool, uint256 amount) external;
+
+    /// @notice The public whitelist of penalty contracts.
+    function getPenaltyContracts() external view returns (address[] memory targets);
+
+    function isPenaltyContract(address target) external view returns (bool listed);
+
+    /// @notice Tokens of `pool` that are out in penalty contracts.
+    function getLockedInPenalties(address pool) external view returns (uint256 locked);
 
     // ---- getters ----
 

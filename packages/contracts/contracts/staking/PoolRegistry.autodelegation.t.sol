@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
 import {StakingFixture} from "../testing/StakingFixture.sol";
 import {vm} from "../testing/Vm.sol";
 
@@ -19,14 +19,14 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
     function test_enableAndDisableAreLoggedAndReadable() public {
         _delegate(alice, pool, 100e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.AutoRewardsDelegationEnabled(pool, alice, FEE);
+        emit IPoolRegistryTypes.AutoRewardsDelegationEnabled(pool, alice, FEE);
         _enable(alice, FEE);
         (bool enabled, uint256 fee) = registry.getAutoRewardsDelegation(pool, alice);
         assertTrue(enabled, "enabled");
         assertEq(fee, FEE, "fee");
 
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.AutoRewardsDelegationDisabled(pool, alice);
+        emit IPoolRegistryTypes.AutoRewardsDelegationDisabled(pool, alice);
         vm.prank(alice);
         registry.disableAutoRewardsDelegation(pool);
         (enabled, fee) = registry.getAutoRewardsDelegation(pool, alice);
@@ -38,7 +38,7 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         _delegate(alice, pool, 100e18);
         _enable(alice, FEE);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.AutoRewardsDelegationDisabled(pool, alice);
+        emit IPoolRegistryTypes.AutoRewardsDelegationDisabled(pool, alice);
         vm.prank(alice);
         registry.disableAutoRewardsDedelegation(pool);
         (bool enabled, ) = registry.getAutoRewardsDelegation(pool, alice);
@@ -47,7 +47,7 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
 
     function test_enableRefusesAFeeAbove100PercentButTakesExactly100Percent() public {
         _delegate(alice, pool, 100e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, PPM + 1, PPM));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryRateTooHigh.selector, PPM + 1, PPM));
         _enable(alice, PPM + 1);
         _enable(alice, PPM);
         (, uint256 fee) = registry.getAutoRewardsDelegation(pool, alice);
@@ -56,17 +56,17 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
 
     function test_enableRefusesADelegatorWithoutStakeAndAnUnknownPool() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryAutoDelegationWithoutStake.selector, pool, alice)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryAutoDelegationWithoutStake.selector, pool, alice)
         );
         _enable(alice, FEE);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         vm.prank(alice);
         registry.enableAutoRewardsDelegation(stranger, FEE);
     }
 
     function test_disableRefusesWhenNotEnabled() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryAutoDelegationNotEnabled.selector, pool, alice)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryAutoDelegationNotEnabled.selector, pool, alice)
         );
         vm.prank(alice);
         registry.disableAutoRewardsDelegation(pool);
@@ -85,7 +85,7 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         uint256 accountedBefore = _accounted(pool) + 1000e18;
 
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.AutoRewardsDelegated(pool, alice, keeper, rewards, fee);
+        emit IPoolRegistryTypes.AutoRewardsDelegated(pool, alice, keeper, rewards, fee);
         vm.prank(keeper);
         (uint256 amount, uint256 paid) = registry.autoDelegateRewards(pool, alice);
         assertEq(amount, rewards, "amount");
@@ -115,14 +115,14 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         _delegate(alice, pool, 100e18);
         _reward(pool, 10e18);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryAutoDelegationNotEnabled.selector, pool, alice)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryAutoDelegationNotEnabled.selector, pool, alice)
         );
         registry.autoDelegateRewards(pool, alice);
         _enable(alice, FEE);
         vm.prank(alice);
         registry.disableAutoRewardsDelegation(pool);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryAutoDelegationNotEnabled.selector, pool, alice)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryAutoDelegationNotEnabled.selector, pool, alice)
         );
         registry.autoDelegateRewards(pool, alice);
     }
@@ -130,7 +130,7 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
     function test_autoDelegateRewardsRefusesWhenThereIsNothingToRedelegate() public {
         _delegate(alice, pool, 100e18);
         _enable(alice, FEE);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, alice));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, alice));
         registry.autoDelegateRewards(pool, alice);
     }
 
@@ -141,7 +141,7 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         _reward(pool, 10e18);
         _undelegate(alice, pool, 100e18, 0); // pays her rewards so far
         _reward(pool, 10e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, alice));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, alice));
         registry.autoDelegateRewards(pool, alice);
     }
 
@@ -152,13 +152,15 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
 
         vm.prank(operator);
         registry.disablePool(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool));
         registry.autoDelegateRewards(pool, alice);
         vm.startPrank(operator);
         registry.enablePool(pool);
         registry.setPoolPrivate(pool, true);
         vm.stopPrank();
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, alice)
+        );
         registry.autoDelegateRewards(pool, alice);
         vm.prank(operator);
         registry.setPoolPrivate(pool, false);
@@ -167,7 +169,7 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         registry.setMinSelfStake(MIN_SELF_STAKE + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 MIN_SELF_STAKE,
                 MIN_SELF_STAKE + 1
@@ -182,13 +184,19 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         uint256 rewards = registry.getRewards(pool, alice);
         uint256 added = rewards - (rewards * FEE) / PPM;
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryStakingLimitExceeded.selector, pool, 200e18, 200e18, added)
+            abi.encodeWithSelector(
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
+                pool,
+                200e18,
+                200e18,
+                added
+            )
         );
         registry.autoDelegateRewards(pool, alice);
 
         vm.prank(operator);
         registry.retirePool(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolRetired.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolRetired.selector, pool));
         registry.autoDelegateRewards(pool, alice);
     }
 

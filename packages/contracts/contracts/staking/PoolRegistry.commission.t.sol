@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
 import {StakingFixture} from "../testing/StakingFixture.sol";
 import {vm} from "../testing/Vm.sol";
 
@@ -27,12 +27,12 @@ contract PoolRegistryCommissionTest is StakingFixture {
 
     function test_setMaxCommissionIncreaseByTheOwnerOnlyAndAtMost100Percent() public {
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.MaxCommissionIncreaseChanged(PPM);
+        emit IPoolRegistryTypes.MaxCommissionIncreaseChanged(PPM);
         vm.prank(owner);
         registry.setMaxCommissionIncrease(PPM);
         assertEq(registry.maxCommissionIncrease(), PPM, "set");
 
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, PPM + 1, PPM));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryRateTooHigh.selector, PPM + 1, PPM));
         vm.prank(owner);
         registry.setMaxCommissionIncrease(PPM + 1);
         vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", stranger));
@@ -45,7 +45,7 @@ contract PoolRegistryCommissionTest is StakingFixture {
     function test_requestIsLoggedWithItsIdAndWhenItCanApply() public {
         uint256 effectiveAt = block.timestamp + THAWING_PERIOD;
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.CommissionRateChangeRequested(_id(1), pool, 150_000, effectiveAt);
+        emit IPoolRegistryTypes.CommissionRateChangeRequested(_id(1), pool, 150_000, effectiveAt);
         assertEq(_request(150_000), _id(1), "id");
         assertEq(registry.getPoolInfo(pool).commissionRate, COMMISSION_RATE, "the rate is unchanged until finalized");
     }
@@ -54,7 +54,7 @@ contract PoolRegistryCommissionTest is StakingFixture {
         uint256 tooMuch = COMMISSION_RATE + MAX_INCREASE + 1;
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryCommissionIncreaseTooLarge.selector,
+                IPoolRegistryTypes.PoolRegistryCommissionIncreaseTooLarge.selector,
                 pool,
                 COMMISSION_RATE,
                 tooMuch,
@@ -69,12 +69,12 @@ contract PoolRegistryCommissionTest is StakingFixture {
     function test_requestRefusesARateAbove100PercentAnyoneButTheOperatorAndAnUnknownPool() public {
         vm.prank(owner);
         registry.setMaxCommissionIncrease(PPM);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, PPM + 1, PPM));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryRateTooHigh.selector, PPM + 1, PPM));
         _request(PPM + 1);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNotOperator.selector, pool, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNotOperator.selector, pool, stranger));
         vm.prank(stranger);
         registry.requestCommissionRateChange(pool, 0);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         vm.prank(operator);
         registry.requestCommissionRateChange(stranger, 0);
     }
@@ -86,12 +86,14 @@ contract PoolRegistryCommissionTest is StakingFixture {
         uint256 second = _request(50_000);
         assertEq(second, _id(2), "second id");
         vm.warp(block.timestamp + THAWING_PERIOD - 1 days);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownCommissionRateChange.selector, first));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownCommissionRateChange.selector, first)
+        );
         vm.prank(operator);
         registry.finalizeCommissionRateChange(first);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryCommissionRateChangeNotDue.selector,
+                IPoolRegistryTypes.PoolRegistryCommissionRateChangeNotDue.selector,
                 second,
                 block.timestamp + 1 days
             )
@@ -107,19 +109,21 @@ contract PoolRegistryCommissionTest is StakingFixture {
         uint256 id = _request(150_000);
         vm.warp(effectiveAt - 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryCommissionRateChangeNotDue.selector, id, effectiveAt)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryCommissionRateChangeNotDue.selector, id, effectiveAt)
         );
         vm.prank(operator);
         registry.finalizeCommissionRateChange(id);
 
         vm.warp(effectiveAt);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.CommissionRateChanged(pool, COMMISSION_RATE, 150_000);
+        emit IPoolRegistryTypes.CommissionRateChanged(pool, COMMISSION_RATE, 150_000);
         vm.prank(operator);
         registry.finalizeCommissionRateChange(id);
         assertEq(registry.getPoolInfo(pool).commissionRate, 150_000, "new rate");
 
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownCommissionRateChange.selector, id));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownCommissionRateChange.selector, id)
+        );
         vm.prank(operator);
         registry.finalizeCommissionRateChange(id);
     }
@@ -127,13 +131,17 @@ contract PoolRegistryCommissionTest is StakingFixture {
     function test_finalizeRefusesAnyoneButTheOperatorAndUnknownIds() public {
         uint256 id = _request(150_000);
         vm.warp(block.timestamp + THAWING_PERIOD);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNotOperator.selector, pool, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNotOperator.selector, pool, stranger));
         vm.prank(stranger);
         registry.finalizeCommissionRateChange(id);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownCommissionRateChange.selector, 42));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownCommissionRateChange.selector, 42)
+        );
         vm.prank(operator);
         registry.finalizeCommissionRateChange(42);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownCommissionRateChange.selector, _id(2)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownCommissionRateChange.selector, _id(2))
+        );
         vm.prank(operator);
         registry.finalizeCommissionRateChange(_id(2));
     }
@@ -145,9 +153,9 @@ contract PoolRegistryCommissionTest is StakingFixture {
         vm.warp(block.timestamp + THAWING_PERIOD);
         _reward(pool, 1000e18); // arrived, not distributed yet
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.CommissionRateChanged(pool, COMMISSION_RATE, 200_000);
+        emit IPoolRegistryTypes.CommissionRateChanged(pool, COMMISSION_RATE, 200_000);
         vm.prank(operator);
         registry.finalizeCommissionRateChange(id);
         assertEq(_commissionOwed(pool), 95e18, "10% of 950");
@@ -155,7 +163,7 @@ contract PoolRegistryCommissionTest is StakingFixture {
 
         _reward(pool, 1000e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 190e18, 760e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 190e18, 760e18);
         registry.distributeRewards(pool);
         assertEq(_commissionOwed(pool), 95e18 + 190e18, "then 20% of 950");
         assertEq(registry.getRewards(pool, alice), 427.5e18 + 380e18, "and half of 760");
@@ -172,7 +180,7 @@ contract PoolRegistryCommissionTest is StakingFixture {
         if (!due) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    IPoolRegistry.PoolRegistryCommissionRateChangeNotDue.selector,
+                    IPoolRegistryTypes.PoolRegistryCommissionRateChangeNotDue.selector,
                     id,
                     start + THAWING_PERIOD
                 )

@@ -4,7 +4,8 @@ pragma solidity 0.8.30;
 // the handler acts through low-level calls to see each refusal's data, and books every outcome after the call
 // solhint-disable avoid-low-level-calls, reentrancy
 
-import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {IPoolRegistry, IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
+import {RegistryDeployment} from "../testing/RegistryDeployment.sol";
 import {TestBase} from "../testing/TestBase.sol";
 import {vm} from "../testing/Vm.sol";
 import {StakingToken} from "../token/StakingToken.sol";
@@ -133,7 +134,7 @@ contract PoolRegistryHandler is TestBase {
                 _fail("undelegate: accepted without stake");
             } catch (bytes memory reason) {
                 bytes memory refusal = abi.encodeWithSelector(
-                    IPoolRegistry.PoolRegistryInsufficientStake.selector,
+                    IPoolRegistryTypes.PoolRegistryInsufficientStake.selector,
                     pool,
                     actor,
                     0,
@@ -173,7 +174,7 @@ contract PoolRegistryHandler is TestBase {
                 _fail("finalizeUndelegate: paid before releaseAt");
             } catch (bytes memory reason) {
                 bytes memory refusal = abi.encodeWithSelector(
-                    IPoolRegistry.PoolRegistryUndelegationNotDue.selector,
+                    IPoolRegistryTypes.PoolRegistryUndelegationNotDue.selector,
                     t.id,
                     t.releaseAt
                 );
@@ -204,7 +205,10 @@ contract PoolRegistryHandler is TestBase {
         try registry.finalizeUndelegate(t.id) {
             _fail("finalizeUndelegate: paid twice");
         } catch (bytes memory reason) {
-            bytes memory refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, t.id);
+            bytes memory refusal = abi.encodeWithSelector(
+                IPoolRegistryTypes.PoolRegistryUnknownUndelegation.selector,
+                t.id
+            );
             _check(keccak256(reason) == keccak256(refusal), "finalizeUndelegate: twice, refused not as expected");
         }
     }
@@ -276,7 +280,7 @@ contract PoolRegistryHandler is TestBase {
         _outcomeIs(
             ok,
             returned,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, t.id),
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, t.id),
             "finalizeTransfer twice"
         );
     }
@@ -286,7 +290,7 @@ contract PoolRegistryHandler is TestBase {
         bytes memory refusal =
             batched
                 ? bytes("")
-                : abi.encodeWithSelector(IPoolRegistry.PoolRegistryTransferNotDue.selector, t.id, t.releaseAt);
+                : abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryTransferNotDue.selector, t.id, t.releaseAt);
         vm.prank(caller);
         (bool ok, bytes memory returned) = address(registry).call(call);
         if (_outcomeIs(ok, returned, refusal, "finalizeTransfer early")) {
@@ -313,7 +317,7 @@ contract PoolRegistryHandler is TestBase {
         uint256 balance = token.balanceOf(actor);
         bytes memory refusal =
             rewards == 0
-                ? abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, actor)
+                ? abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, actor)
                 : bytes("");
         vm.prank(actor);
         (bool ok, bytes memory returned) = address(registry).call(
@@ -329,28 +333,28 @@ contract PoolRegistryHandler is TestBase {
         (address pool, address operator) = _pool(poolSeed);
         address actor = _mostlyWithRewards(pool, actorSeed);
         _mostlyEnabled(pool, operator, actorSeed);
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(pool);
         uint256 minSelfStake = registry.minSelfStake();
         uint256 rewards = registry.getRewards(pool, actor);
         (uint256 total, uint256 pending) = registry.getTotalStake(pool);
 
         bytes memory refusal;
-        if (info.state == IPoolRegistry.PoolState.Disabled) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool);
+        if (info.state == IPoolRegistryTypes.PoolState.Disabled) {
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool);
         } else if (!registry.isDelegatorAllowed(pool, actor)) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
         } else if (actor != operator && info.selfStake < minSelfStake) {
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 info.selfStake,
                 minSelfStake
             );
         } else if (rewards == 0) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, actor);
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, actor);
         } else if (total + pending + rewards > info.stakingLimit) {
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                 pool,
                 total + pending,
                 info.stakingLimit,
@@ -402,7 +406,7 @@ contract PoolRegistryHandler is TestBase {
         uint256 balance = token.balanceOf(feeRecipient);
         bytes memory refusal =
             owed == 0
-                ? abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, feeRecipient)
+                ? abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, feeRecipient)
                 : bytes("");
         vm.prank(_actor(callerSeed));
         (bool ok, bytes memory returned) = address(registry).call(
@@ -465,25 +469,25 @@ contract PoolRegistryHandler is TestBase {
         uint256 rewards,
         uint256 fee
     ) private view returns (bytes memory refusal) {
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(pool);
         uint256 minSelfStake = registry.minSelfStake();
         (uint256 total, uint256 pending) = registry.getTotalStake(pool);
-        if (info.state == IPoolRegistry.PoolState.Disabled) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool);
+        if (info.state == IPoolRegistryTypes.PoolState.Disabled) {
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool);
         } else if (!registry.isDelegatorAllowed(pool, actor)) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
         } else if (actor != operator && info.selfStake < minSelfStake) {
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 info.selfStake,
                 minSelfStake
             );
         } else if (rewards == 0) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, actor);
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, actor);
         } else if (total + pending + rewards - fee > info.stakingLimit) {
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                 pool,
                 total + pending,
                 info.stakingLimit,
@@ -500,24 +504,24 @@ contract PoolRegistryHandler is TestBase {
         address actor,
         uint256 amount
     ) private view returns (bytes memory refusal, uint256) {
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(pool);
         uint256 minSelfStake = registry.minSelfStake();
         (uint256 total, uint256 pending) = registry.getTotalStake(pool);
         uint256 committed = total + pending; // pending transfers' room is reserved
-        if (info.state == IPoolRegistry.PoolState.Disabled) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool);
+        if (info.state == IPoolRegistryTypes.PoolState.Disabled) {
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool);
         } else if (!registry.isDelegatorAllowed(pool, actor)) {
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
+            refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, actor);
         } else if (actor != operator && info.selfStake < minSelfStake) {
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 info.selfStake,
                 minSelfStake
             );
         } else if (committed == info.stakingLimit && amount != 0) {
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                 pool,
                 committed,
                 info.stakingLimit,
@@ -577,13 +581,17 @@ contract PoolRegistryHandler is TestBase {
         uint256 stake = registry.getStake(from, actor);
         if (actor == registry.getPoolInfo(from).operator) {
             amount = _bound(amount, 1, MAX_AMOUNT);
-            refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistrySelfStakeNotTransferable.selector, from, actor);
+            refusal = abi.encodeWithSelector(
+                IPoolRegistryTypes.PoolRegistrySelfStakeNotTransferable.selector,
+                from,
+                actor
+            );
             return (refusal, amount, 0);
         }
         if (stake == 0) {
             amount = _bound(amount, 1, MAX_AMOUNT);
             refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryInsufficientStake.selector,
+                IPoolRegistryTypes.PoolRegistryInsufficientStake.selector,
                 from,
                 actor,
                 0,
@@ -619,7 +627,7 @@ contract PoolRegistryHandler is TestBase {
 
     /// @dev Three times in four, a disabled pool's operator switches it back on first.
     function _mostlyEnabled(address pool, address operator, uint256 seed) private {
-        if ((seed >> 64) % 4 == 0 || registry.getPoolInfo(pool).state != IPoolRegistry.PoolState.Disabled) return;
+        if ((seed >> 64) % 4 == 0 || registry.getPoolInfo(pool).state != IPoolRegistryTypes.PoolState.Disabled) return;
         vm.prank(operator);
         registry.enablePool(pool);
     }
@@ -678,7 +686,7 @@ contract PoolRegistryHandler is TestBase {
 
 /// @title Invariants of PoolRegistry under random delegations, undelegations, transfers, rewards and governance
 /// changes.
-contract PoolRegistryInvariantTest is TestBase {
+contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
     /// @dev Foundry's shape for `targetSelectors`, which EDR reads.
     struct FuzzSelector {
         address addr;
@@ -692,9 +700,9 @@ contract PoolRegistryInvariantTest is TestBase {
     StakingToken internal token;
 
     function setUp() public {
-        address owner = _named("owner");
         token = new StakingToken("Pool Stake", "STK", address(this), 1e30);
-        registry = new PoolRegistry(token, 7 days, 2 days, 100e18, 50_000, _named("feeRecipient"), owner);
+        address owner = address(_newTimelock(8 days, _named("governor")));
+        registry = _newRegistry(token, 7 days, 2 days, 100e18, 50_000, _named("feeRecipient"), owner);
         handler = new PoolRegistryHandler(registry, token, owner);
         token.transfer(address(handler), 1e29);
         handler.setUpPools();
@@ -781,7 +789,7 @@ contract PoolRegistryInvariantTest is TestBase {
         PoolRegistryHandler.Thawing[] memory thawing = handler.thawing();
         uint256[2] memory thawingPerPool;
         for (uint256 i = 0; i < thawing.length; ++i) {
-            IPoolRegistry.Undelegation memory u = registry.getUndelegation(thawing[i].id);
+            IPoolRegistryTypes.Undelegation memory u = registry.getUndelegation(thawing[i].id);
             assertEq(u.pool, thawing[i].pool, "undelegation: pool");
             assertEq(u.delegator, thawing[i].delegator, "undelegation: delegator");
             assertEq(u.amount, thawing[i].amount, "undelegation: amount");
@@ -796,7 +804,7 @@ contract PoolRegistryInvariantTest is TestBase {
         uint256[2] memory outOf;
         uint256[2] memory into;
         for (uint256 i = 0; i < transfers.length; ++i) {
-            IPoolRegistry.Transfer memory t = registry.getTransfer(transfers[i].id);
+            IPoolRegistryTypes.Transfer memory t = registry.getTransfer(transfers[i].id);
             assertEq(t.fromPool, transfers[i].fromPool, "transfer: fromPool");
             assertEq(t.toPool, transfers[i].toPool, "transfer: toPool");
             assertEq(t.delegator, transfers[i].delegator, "transfer: delegator");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
 import {StakingFixture} from "../testing/StakingFixture.sol";
 import {vm} from "../testing/Vm.sol";
 
@@ -11,24 +11,24 @@ contract PoolRegistryLifecycleTest is StakingFixture {
 
     function test_updateMetaDataByTheOperatorChangesWhatGetPoolInfoReports() public {
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.MetaDataUpdated(pool, "ipfs://new", keccak256("new"));
+        emit IPoolRegistryTypes.MetaDataUpdated(pool, "ipfs://new", keccak256("new"));
         vm.prank(operator);
         registry.updateMetaData(pool, "ipfs://new", keccak256("new"));
 
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(pool);
         assertEq(info.metaDataUrl, "ipfs://new", "metaDataUrl");
         assertEq(info.metaDataContentHash, keccak256("new"), "metaDataContentHash");
     }
 
     function test_updateMetaDataRefusesAnyoneButTheOperator() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNotOperator.selector, pool, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNotOperator.selector, pool, stranger));
         vm.prank(stranger);
         registry.updateMetaData(pool, "ipfs://evil", keccak256("evil"));
         assertEq(registry.getPoolInfo(pool).metaDataUrl, "https://pools.example/operator.json", "unchanged");
     }
 
     function test_updateMetaDataRefusesAnUnknownPool() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         vm.prank(operator);
         registry.updateMetaData(stranger, "ipfs://x", bytes32(0));
     }
@@ -38,18 +38,18 @@ contract PoolRegistryLifecycleTest is StakingFixture {
     function test_retirePoolKeepsThePoolListedAsRetiredAndRefusesEveryDelegation() public {
         _delegate(alice, pool, 50e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.PoolRetired(pool);
+        emit IPoolRegistryTypes.PoolRetired(pool);
         vm.prank(operator);
         registry.retirePool(pool);
 
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Retired), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Retired), "state");
         assertEq(registry.getPoolCount(), 1, "still listed");
         assertEq(registry.getPools(0, 1)[0], pool, "still listed first");
 
         token.transfer(bob, 10e18);
         vm.startPrank(bob);
         token.approve(address(registry), 10e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolRetired.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolRetired.selector, pool));
         registry.delegate(pool, 10e18);
         vm.stopPrank();
 
@@ -57,7 +57,7 @@ contract PoolRegistryLifecycleTest is StakingFixture {
         token.transfer(operator, 10e18);
         vm.startPrank(operator);
         token.approve(address(registry), 10e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolRetired.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolRetired.selector, pool));
         registry.delegate(pool, 10e18);
         vm.stopPrank();
     }
@@ -85,19 +85,19 @@ contract PoolRegistryLifecycleTest is StakingFixture {
     function test_retirePoolCannotBeUndoneNorRepeated() public {
         vm.startPrank(operator);
         registry.retirePool(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolRetired.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolRetired.selector, pool));
         registry.enablePool(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolRetired.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolRetired.selector, pool));
         registry.retirePool(pool);
         vm.stopPrank();
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Retired), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Retired), "state");
     }
 
     function test_retirePoolRefusesAnyoneButTheOperator() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNotOperator.selector, pool, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNotOperator.selector, pool, stranger));
         vm.prank(stranger);
         registry.retirePool(pool);
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Active), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Active), "state");
     }
 
     // ------------------------------------------------------------------ finalizeUndelegations (batched)
@@ -126,9 +126,9 @@ contract PoolRegistryLifecycleTest is StakingFixture {
         uint256 bobBefore = _balance(bob);
         vm.warp(start + THAWING_PERIOD);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.UndelegationFinalized(aliceFirst, pool, alice, 100e18, 1e18, keeper);
+        emit IPoolRegistryTypes.UndelegationFinalized(aliceFirst, pool, alice, 100e18, 1e18, keeper);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.UndelegationFinalized(bobAll, pool, bob, 200e18, 2e18, keeper);
+        emit IPoolRegistryTypes.UndelegationFinalized(bobAll, pool, bob, 200e18, 2e18, keeper);
         vm.prank(keeper);
         assertEq(registry.finalizeUndelegations(ids), 2, "the two due ones");
         assertEq(_balance(alice) - aliceBefore, 99e18, "alice less her fee");
@@ -167,7 +167,7 @@ contract PoolRegistryLifecycleTest is StakingFixture {
         assertEq(_balance(alice) - before, dueAmount, "paid exactly the due amounts");
         uint256 stillThawing;
         for (uint256 i = 0; i < count; ++i) {
-            try registry.getUndelegation(ids[i]) returns (IPoolRegistry.Undelegation memory u) {
+            try registry.getUndelegation(ids[i]) returns (IPoolRegistryTypes.Undelegation memory u) {
                 assertLe(start + elapsed, u.releaseAt - 1, "only undue ones remain");
                 ++stillThawing;
             } catch {}

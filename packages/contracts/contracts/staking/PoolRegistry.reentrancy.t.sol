@@ -7,13 +7,14 @@ import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
 import {ReentrantDelegator} from "../testing/ReentrantDelegator.sol";
 import {ReentrantToken} from "../testing/ReentrantToken.sol";
 import {StakingFixture} from "../testing/StakingFixture.sol";
+import {RegistryDeployment} from "../testing/RegistryDeployment.sol";
 import {TestBase} from "../testing/TestBase.sol";
 import {vm} from "../testing/Vm.sol";
 import {PoolRegistry} from "./PoolRegistry.sol";
 
 /// @title Reentrancy tests of PoolRegistry: every entry point re-entered from every other is refused, nothing moves.
 /// @notice A hostile token or contract delegator calls back; OpenZeppelin's ReentrancyGuardReentrantCall bubbles up.
-contract PoolRegistryReentrancyTest is TestBase {
+contract PoolRegistryReentrancyTest is TestBase, RegistryDeployment {
     /// @dev The registry's state-changing entry points, each entered in a state where it would succeed.
     enum Entry {
         Delegate,
@@ -35,7 +36,7 @@ contract PoolRegistryReentrancyTest is TestBase {
     uint256 internal constant TRANSFER_LOCKOUT_PERIOD = 2 days;
     uint256 internal constant MIN_SELF_STAKE = 100e18;
 
-    address internal immutable owner = _named("owner");
+    address internal owner;
     address internal immutable feeRecipient = _named("feeRecipient");
     address internal immutable operator = _named("operator");
     address internal immutable alice = _named("alice");
@@ -55,7 +56,8 @@ contract PoolRegistryReentrancyTest is TestBase {
 
     function setUp() public {
         token = new ReentrantToken(address(this), SUPPLY);
-        registry = new PoolRegistry(
+        owner = address(_newTimelock(THAWING_PERIOD + 1, _named("governor")));
+        registry = _newRegistry(
             IERC20(address(token)),
             THAWING_PERIOD,
             TRANSFER_LOCKOUT_PERIOD,

@@ -6,7 +6,7 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC677} from "../interfaces/IERC677.sol";
-import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
 import {StakingFixture} from "../testing/StakingFixture.sol";
 import {vm} from "../testing/Vm.sol";
 import {StakingToken} from "../token/StakingToken.sol";
@@ -31,76 +31,60 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(registry.REWARD_PRECISION(), 1e27, "REWARD_PRECISION");
     }
 
-    function test_constructorRefusesAZeroTokenFeeRecipientOrOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
-        new PoolRegistry(
-            IERC20(address(0)),
-            THAWING_PERIOD,
-            TRANSFER_LOCKOUT_PERIOD,
-            MIN_SELF_STAKE,
-            PROTOCOL_FEE_RATE,
-            feeRecipient,
-            owner
-        );
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
-        new PoolRegistry(
-            token,
-            THAWING_PERIOD,
-            TRANSFER_LOCKOUT_PERIOD,
-            MIN_SELF_STAKE,
-            PROTOCOL_FEE_RATE,
-            address(0),
-            owner
-        );
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new PoolRegistry(
-            token,
-            THAWING_PERIOD,
-            TRANSFER_LOCKOUT_PERIOD,
-            MIN_SELF_STAKE,
-            PROTOCOL_FEE_RATE,
-            feeRecipient,
-            address(0)
-        );
+    function test_deploymentRefusesAZeroTokenOrFeeRecipientAndGovernanceThatIsNotATimelock() public {
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAddress.selector));
+        new PoolRegistry(IERC20(address(0)), THAWING_PERIOD, TRANSFER_LOCKOUT_PERIOD);
+        PoolRegistry implementation = new PoolRegistry(token, THAWING_PERIOD, TRANSFER_LOCKOUT_PERIOD);
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAddress.selector));
+        _newProxy(implementation, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, address(0), owner);
+        address[3] memory notTimelocks = [address(0), alice, address(token)]; // nobody, a key, a contract without it
+        for (uint256 i = 0; i < notTimelocks.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryGovernanceNotTimelocked.selector, notTimelocks[i])
+            );
+            _newProxy(implementation, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, notTimelocks[i]);
+        }
     }
 
-    function test_constructorTakesALockoutOneSecondShorterThanThawingAndRefusesAnEqualOne() public {
-        PoolRegistry longest = new PoolRegistry(
-            token,
-            THAWING_PERIOD,
-            THAWING_PERIOD - 1,
-            MIN_SELF_STAKE,
-            PROTOCOL_FEE_RATE,
-            feeRecipient,
-            owner
-        );
-        assertEq(longest.transferLockoutPeriod(), THAWING_PERIOD - 1, "the longest lockout allowed");
+    function test_deploymentTakesATimelockOneSecondLongerThanThawingAndRefusesAnEqualOne() public {
+        PoolRegistry implementation = new PoolRegistry(token, THAWING_PERIOD, TRANSFER_LOCKOUT_PERIOD);
+        address equal = address(_newTimelock(THAWING_PERIOD, governor));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryTransferLockoutTooLong.selector,
+                IPoolRegistryTypes.PoolRegistryGovernanceDelayTooShort.selector,
+                equal,
                 THAWING_PERIOD,
                 THAWING_PERIOD
             )
         );
-        new PoolRegistry(token, THAWING_PERIOD, THAWING_PERIOD, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
-        // without a thawing period no lockout is shorter
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryTransferLockoutTooLong.selector, 0, 0));
-        new PoolRegistry(token, 0, 0, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, owner);
+        _newProxy(implementation, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, equal);
+        address longer = address(_newTimelock(THAWING_PERIOD + 1, governor));
+        PoolRegistry deployed = _newProxy(implementation, MIN_SELF_STAKE, PROTOCOL_FEE_RATE, feeRecipient, longer);
+        assertEq(deployed.owner(), longer, "a timelock one second longer than thawing governs");
     }
 
-    function test_constructorTakesTheProtocolFeeCapAndRefusesOneMore() public {
-        PoolRegistry capped = new PoolRegistry(
-            token,
-            THAWING_PERIOD,
-            TRANSFER_LOCKOUT_PERIOD,
-            MIN_SELF_STAKE,
-            200_000,
-            feeRecipient,
-            owner
+    function test_constructorTakesALockoutOneSecondShorterThanThawingAndRefusesAnEqualOne() public {
+        PoolRegistry longest = new PoolRegistry(token, THAWING_PERIOD, THAWING_PERIOD - 1);
+        assertEq(longest.transferLockoutPeriod(), THAWING_PERIOD - 1, "the longest lockout allowed");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPoolRegistryTypes.PoolRegistryTransferLockoutTooLong.selector,
+                THAWING_PERIOD,
+                THAWING_PERIOD
+            )
         );
+        new PoolRegistry(token, THAWING_PERIOD, THAWING_PERIOD);
+        // without a thawing period no lockout is shorter
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryTransferLockoutTooLong.selector, 0, 0));
+        new PoolRegistry(token, 0, 0);
+    }
+
+    function test_initializeTakesTheProtocolFeeCapAndRefusesOneMore() public {
+        PoolRegistry implementation = new PoolRegistry(token, THAWING_PERIOD, TRANSFER_LOCKOUT_PERIOD);
+        PoolRegistry capped = _newProxy(implementation, MIN_SELF_STAKE, 200_000, feeRecipient, owner);
         assertEq(capped.protocolFeeRate(), 200_000, "protocolFeeRate at the cap");
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, 200_001, 200_000));
-        new PoolRegistry(token, THAWING_PERIOD, TRANSFER_LOCKOUT_PERIOD, MIN_SELF_STAKE, 200_001, feeRecipient, owner);
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryRateTooHigh.selector, 200_001, 200_000));
+        _newProxy(implementation, MIN_SELF_STAKE, 200_001, feeRecipient, owner);
     }
 
     // ------------------------------------------------------------------ registerPool, getPoolInfo, getPools
@@ -108,19 +92,19 @@ contract PoolRegistryTest is StakingFixture {
     function test_registerPoolDeploysAVaultAndRecordsThePool() public {
         address expected = _createAddress(address(registry), 2); // the set-up pool was the registry's first CREATE
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.PoolRegistered(expected, alice, bob, 250_000, "ipfs://pool", bytes32("hash"));
+        emit IPoolRegistryTypes.PoolRegistered(expected, alice, bob, 250_000, "ipfs://pool", bytes32("hash"));
         vm.prank(alice);
         address second = registry.registerPool(bob, 250_000, "ipfs://pool", bytes32("hash"));
 
         assertEq(second, expected, "pool address is the vault's CREATE address");
         assertEq(PoolVault(second).registry(), address(registry), "vault registry");
         assertEq(address(PoolVault(second).token()), address(token), "vault token");
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(second);
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(second);
         assertEq(info.operator, alice, "operator");
         assertEq(info.signingAddress, bob, "signingAddress");
         assertEq(info.commissionRate, 250_000, "commissionRate");
         assertEq(info.selfStakeSatisfied, false, "selfStakeSatisfied");
-        assertEq(uint256(info.state), uint256(IPoolRegistry.PoolState.Broken), "state: no self-stake yet");
+        assertEq(uint256(info.state), uint256(IPoolRegistryTypes.PoolState.Broken), "state: no self-stake yet");
         assertEq(info.stakingLimit, MAX_UINT96, "stakingLimit");
         assertEq(info.isPrivate, false, "isPrivate");
         assertEq(info.metaDataUrl, "ipfs://pool", "metaDataUrl");
@@ -140,12 +124,12 @@ contract PoolRegistryTest is StakingFixture {
     }
 
     function test_getPoolInfoReportsAnActivePoolWithItsSelfStake() public view {
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(pool);
         assertEq(info.operator, operator, "operator");
         assertEq(info.signingAddress, signer, "signingAddress");
         assertEq(info.commissionRate, COMMISSION_RATE, "commissionRate");
         assertEq(info.selfStakeSatisfied, true, "selfStakeSatisfied");
-        assertEq(uint256(info.state), uint256(IPoolRegistry.PoolState.Active), "state");
+        assertEq(uint256(info.state), uint256(IPoolRegistryTypes.PoolState.Active), "state");
         assertEq(info.metaDataUrl, "https://pools.example/operator.json", "metaDataUrl");
         assertEq(info.metaDataContentHash, keccak256("meta"), "metaDataContentHash");
         assertEq(info.selfStake, MIN_SELF_STAKE, "selfStake");
@@ -153,7 +137,7 @@ contract PoolRegistryTest is StakingFixture {
     }
 
     function test_registerPoolRefusesAZeroSigningAddress() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAddress.selector));
         vm.prank(alice);
         registry.registerPool(address(0), 0, "", bytes32(0));
     }
@@ -166,7 +150,9 @@ contract PoolRegistryTest is StakingFixture {
         }
         uint256[2] memory refused = [uint256(1_000_001), type(uint256).max];
         for (uint256 i = 0; i < refused.length; ++i) {
-            vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, refused[i], PPM));
+            vm.expectRevert(
+                abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryRateTooHigh.selector, refused[i], PPM)
+            );
             vm.prank(alice);
             registry.registerPool(signer, refused[i], "", bytes32(0));
         }
@@ -198,7 +184,7 @@ contract PoolRegistryTest is StakingFixture {
         address[3] memory callers = [stranger, alice, owner];
         for (uint256 i = 0; i < callers.length; ++i) {
             bytes memory refusal = abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryNotOperator.selector,
+                IPoolRegistryTypes.PoolRegistryNotOperator.selector,
                 pool,
                 callers[i]
             );
@@ -218,7 +204,7 @@ contract PoolRegistryTest is StakingFixture {
     }
 
     function test_operatorSettingsRefuseAnUnknownPool() public {
-        bytes memory refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger);
+        bytes memory refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger);
         vm.startPrank(operator);
         vm.expectRevert(refusal);
         registry.setStakingLimit(stranger, 1e24);
@@ -237,23 +223,23 @@ contract PoolRegistryTest is StakingFixture {
         uint256 total = MIN_SELF_STAKE;
         vm.startPrank(operator);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.StakingLimitChanged(pool, total);
+        emit IPoolRegistryTypes.StakingLimitChanged(pool, total);
         registry.setStakingLimit(pool, total);
         assertEq(registry.getPoolInfo(pool).stakingLimit, total, "limit at the total stake");
 
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryLimitBelowStake.selector, pool, total - 1, total)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryLimitBelowStake.selector, pool, total - 1, total)
         );
         registry.setStakingLimit(pool, total - 1);
 
         registry.setStakingLimit(pool, MAX_UINT96);
         assertEq(registry.getPoolInfo(pool).stakingLimit, MAX_UINT96, "limit at uint96 max");
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryLimitTooLarge.selector, MAX_UINT96 + 1, MAX_UINT96)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryLimitTooLarge.selector, MAX_UINT96 + 1, MAX_UINT96)
         );
         registry.setStakingLimit(pool, MAX_UINT96 + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryLimitTooLarge.selector, type(uint256).max, MAX_UINT96)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryLimitTooLarge.selector, type(uint256).max, MAX_UINT96)
         );
         registry.setStakingLimit(pool, type(uint256).max);
         vm.stopPrank();
@@ -262,12 +248,12 @@ contract PoolRegistryTest is StakingFixture {
     function test_disablePoolRefusesEveryDelegationIncludingTheOperators() public {
         _delegate(alice, pool, 50e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.PoolDisabled(pool);
+        emit IPoolRegistryTypes.PoolDisabled(pool);
         vm.prank(operator);
         registry.disablePool(pool);
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Disabled), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Disabled), "state");
 
-        bytes memory refusal = abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool);
+        bytes memory refusal = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool);
         address[2] memory delegators = [alice, operator];
         for (uint256 i = 0; i < delegators.length; ++i) {
             token.transfer(delegators[i], 1e18);
@@ -293,11 +279,11 @@ contract PoolRegistryTest is StakingFixture {
         registry.setMinSelfStake(MIN_SELF_STAKE + 1);
         vm.prank(operator);
         registry.disablePool(pool);
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Disabled), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Disabled), "state");
         token.transfer(alice, 1e18);
         vm.startPrank(alice);
         token.approve(address(registry), 1e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool));
         registry.delegate(pool, 1e18);
         vm.stopPrank();
     }
@@ -306,18 +292,18 @@ contract PoolRegistryTest is StakingFixture {
         vm.startPrank(operator);
         registry.disablePool(pool);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.PoolEnabled(pool);
+        emit IPoolRegistryTypes.PoolEnabled(pool);
         registry.enablePool(pool);
         vm.stopPrank();
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Active), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Active), "state");
         _delegate(alice, pool, 1e18);
         assertEq(registry.getStake(pool, alice), 1e18, "alice's stake");
     }
 
     function test_brokenPoolRefusesOthersButLetsTheOperatorMendIt() public {
         _undelegate(operator, pool, 1, 0);
-        IPoolRegistry.PoolInfo memory info = registry.getPoolInfo(pool);
-        assertEq(uint256(info.state), uint256(IPoolRegistry.PoolState.Broken), "state after the operator left");
+        IPoolRegistryTypes.PoolInfo memory info = registry.getPoolInfo(pool);
+        assertEq(uint256(info.state), uint256(IPoolRegistryTypes.PoolState.Broken), "state after the operator left");
         assertEq(info.selfStakeSatisfied, false, "selfStakeSatisfied");
         assertEq(info.selfStake, MIN_SELF_STAKE - 1, "selfStake");
 
@@ -326,7 +312,7 @@ contract PoolRegistryTest is StakingFixture {
         token.approve(address(registry), 10e18);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 MIN_SELF_STAKE - 1,
                 MIN_SELF_STAKE
@@ -336,7 +322,7 @@ contract PoolRegistryTest is StakingFixture {
         vm.stopPrank();
 
         _delegate(operator, pool, 1); // the operator may always add self-stake
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Active), "mended");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Active), "mended");
         vm.prank(alice);
         registry.delegate(pool, 10e18);
         assertEq(registry.getStake(pool, alice), 10e18, "alice's stake");
@@ -344,17 +330,17 @@ contract PoolRegistryTest is StakingFixture {
 
     function test_raisingTheMinimumSelfStakeBreaksAPool() public {
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.MinSelfStakeChanged(MIN_SELF_STAKE + 1);
+        emit IPoolRegistryTypes.MinSelfStakeChanged(MIN_SELF_STAKE + 1);
         vm.prank(owner);
         registry.setMinSelfStake(MIN_SELF_STAKE + 1);
         assertEq(registry.minSelfStake(), MIN_SELF_STAKE + 1, "minSelfStake");
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Broken), "state");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Broken), "state");
         token.transfer(alice, 1e18);
         vm.startPrank(alice);
         token.approve(address(registry), 1e18);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 MIN_SELF_STAKE,
                 MIN_SELF_STAKE + 1
@@ -366,7 +352,7 @@ contract PoolRegistryTest is StakingFixture {
 
     function test_privatePoolTakesOnlyAllowListedDelegatorsAndItsOperator() public {
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.PoolPrivacyChanged(pool, true);
+        emit IPoolRegistryTypes.PoolPrivacyChanged(pool, true);
         vm.prank(operator);
         registry.setPoolPrivate(pool, true);
         assertEq(registry.getPoolInfo(pool).isPrivate, true, "isPrivate");
@@ -376,12 +362,14 @@ contract PoolRegistryTest is StakingFixture {
         token.transfer(alice, 3e18);
         vm.prank(alice);
         token.approve(address(registry), 3e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, alice)
+        );
         vm.prank(alice);
         registry.delegate(pool, 1e18);
 
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.DelegatorAllowListUpdated(pool, alice, true);
+        emit IPoolRegistryTypes.DelegatorAllowListUpdated(pool, alice, true);
         vm.prank(operator);
         registry.setDelegatorAllowed(pool, alice, true);
         assertEq(registry.isDelegatorAllowed(pool, alice), true, "alice on the allow-list");
@@ -391,7 +379,9 @@ contract PoolRegistryTest is StakingFixture {
 
         vm.prank(operator);
         registry.setDelegatorAllowed(pool, alice, false);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, alice)
+        );
         vm.prank(alice);
         registry.delegate(pool, 1e18);
         _undelegate(alice, pool, 1e18, 0); // stake already in can still leave
@@ -404,7 +394,7 @@ contract PoolRegistryTest is StakingFixture {
     }
 
     function test_setDelegatorAllowedRefusesTheZeroAddress() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAddress.selector));
         vm.prank(operator);
         registry.setDelegatorAllowed(pool, address(0), true);
     }
@@ -435,14 +425,14 @@ contract PoolRegistryTest is StakingFixture {
         vm.startPrank(owner);
         for (uint256 i = 0; i < accepted.length; ++i) {
             vm.expectEmit(true, true, true, true, address(registry));
-            emit IPoolRegistry.ProtocolFeeRateChanged(accepted[i]);
+            emit IPoolRegistryTypes.ProtocolFeeRateChanged(accepted[i]);
             registry.setProtocolFeeRate(accepted[i]);
             assertEq(registry.protocolFeeRate(), accepted[i], "protocolFeeRate");
         }
         uint256[2] memory refused = [uint256(200_001), type(uint256).max];
         for (uint256 i = 0; i < refused.length; ++i) {
             vm.expectRevert(
-                abi.encodeWithSelector(IPoolRegistry.PoolRegistryRateTooHigh.selector, refused[i], 200_000)
+                abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryRateTooHigh.selector, refused[i], 200_000)
             );
             registry.setProtocolFeeRate(refused[i]);
         }
@@ -461,7 +451,7 @@ contract PoolRegistryTest is StakingFixture {
 
     function test_setFeeRecipientRedirectsProtocolFees() public {
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.FeeRecipientChanged(carol);
+        emit IPoolRegistryTypes.FeeRecipientChanged(carol);
         vm.prank(owner);
         registry.setFeeRecipient(carol);
         assertEq(registry.feeRecipient(), carol, "feeRecipient");
@@ -472,7 +462,7 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(_balance(carol), 50e18, "carol got the fees");
         assertEq(_balance(feeRecipient), 0, "the old recipient got nothing");
 
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAddress.selector));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAddress.selector));
         vm.prank(owner);
         registry.setFeeRecipient(address(0));
     }
@@ -513,7 +503,7 @@ contract PoolRegistryTest is StakingFixture {
         vm.prank(alice);
         token.approve(address(registry), 1000e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.Delegated(pool, alice, 1000e18);
+        emit IPoolRegistryTypes.Delegated(pool, alice, 1000e18);
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC20.Transfer(alice, pool, 1000e18);
         vm.prank(alice);
@@ -530,9 +520,9 @@ contract PoolRegistryTest is StakingFixture {
 
     function test_delegateRefusesZeroAnUnknownPoolAndAMissingAllowance() public {
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAmount.selector));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAmount.selector));
         registry.delegate(pool, 0);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         registry.delegate(stranger, 1e18);
         vm.expectRevert(
             abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(registry), 0, 1e18)
@@ -554,7 +544,7 @@ contract PoolRegistryTest is StakingFixture {
 
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                    IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                     pool,
                     total,
                     limit,
@@ -569,7 +559,13 @@ contract PoolRegistryTest is StakingFixture {
             assertEq(_totalStake(pool), limit, "filled to the limit");
 
             vm.expectRevert(
-                abi.encodeWithSelector(IPoolRegistry.PoolRegistryStakingLimitExceeded.selector, pool, limit, limit, 1)
+                abi.encodeWithSelector(
+                    IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
+                    pool,
+                    limit,
+                    limit,
+                    1
+                )
             );
             vm.prank(alice);
             registry.delegate(pool, 1);
@@ -590,7 +586,7 @@ contract PoolRegistryTest is StakingFixture {
         if (amount > headroom) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                    IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                     pool,
                     total,
                     limit,
@@ -617,11 +613,11 @@ contract PoolRegistryTest is StakingFixture {
         vm.prank(alice);
         token.approve(address(registry), 100e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.Delegated(pool, alice, 100e18);
+        emit IPoolRegistryTypes.Delegated(pool, alice, 100e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsWithdrawn(pool, alice, 769.5e18);
+        emit IPoolRegistryTypes.RewardsWithdrawn(pool, alice, 769.5e18);
         vm.prank(alice);
         registry.delegate(pool, 100e18);
 
@@ -640,7 +636,7 @@ contract PoolRegistryTest is StakingFixture {
         vm.prank(alice);
         token.approve(address(registry), 11);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryVaultFull.selector, pool, MAX_UINT96 - 10, 11)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryVaultFull.selector, pool, MAX_UINT96 - 10, 11)
         );
         vm.prank(alice);
         registry.delegate(pool, 11);
@@ -659,7 +655,7 @@ contract PoolRegistryTest is StakingFixture {
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC677.Transfer(alice, address(registry), 500e18, data);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.Delegated(pool, alice, 500e18);
+        emit IPoolRegistryTypes.Delegated(pool, alice, 500e18);
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC20.Transfer(address(registry), pool, 500e18);
         vm.prank(alice);
@@ -685,7 +681,9 @@ contract PoolRegistryTest is StakingFixture {
         ];
         token.transfer(alice, 1e18);
         for (uint256 i = 0; i < malformed.length; ++i) {
-            vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryInvalidPoolData.selector, malformed[i]));
+            vm.expectRevert(
+                abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryInvalidPoolData.selector, malformed[i])
+            );
             vm.prank(alice);
             token.transferAndCall(address(registry), 1e18, malformed[i]);
         }
@@ -695,18 +693,20 @@ contract PoolRegistryTest is StakingFixture {
     function test_transferAndCallRefusesZeroAnUnknownPoolAndThePoolsRules() public {
         token.transfer(alice, 1e18);
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAmount.selector));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAmount.selector));
         token.transferAndCall(address(registry), 0, abi.encode(pool));
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         token.transferAndCall(address(registry), 1e18, abi.encode(stranger));
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, address(0)));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, address(0)));
         token.transferAndCall(address(registry), 1e18, abi.encode(address(0)));
         vm.stopPrank();
 
         // the delegator is the token's sender, not the token
         vm.prank(operator);
         registry.setPoolPrivate(pool, true);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, alice)
+        );
         vm.prank(alice);
         token.transferAndCall(address(registry), 1e18, abi.encode(pool));
 
@@ -716,7 +716,7 @@ contract PoolRegistryTest is StakingFixture {
         registry.setMinSelfStake(MIN_SELF_STAKE * 2);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 MIN_SELF_STAKE,
                 MIN_SELF_STAKE * 2
@@ -728,12 +728,14 @@ contract PoolRegistryTest is StakingFixture {
     }
 
     function test_onTokenTransferRefusesCallersOtherThanTheToken() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnsupportedToken.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnsupportedToken.selector, alice));
         vm.prank(alice);
         registry.onTokenTransfer(alice, 1e18, abi.encode(pool));
 
         StakingToken other = new StakingToken("Other", "OTH", alice, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnsupportedToken.selector, address(other)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnsupportedToken.selector, address(other))
+        );
         vm.prank(alice);
         other.transferAndCall(address(registry), 1e18, abi.encode(pool));
     }
@@ -745,7 +747,7 @@ contract PoolRegistryTest is StakingFixture {
         vm.warp(1000);
         uint256 expectedId = _undelegationId(alice, 0, 0);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.Undelegated(expectedId, pool, alice, 400e18, 3e18, 1000 + THAWING_PERIOD);
+        emit IPoolRegistryTypes.Undelegated(expectedId, pool, alice, 400e18, 3e18, 1000 + THAWING_PERIOD);
         uint256 id = _undelegate(alice, pool, 400e18, 3e18);
 
         assertEq(id, expectedId, "id");
@@ -754,7 +756,7 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(_balance(pool), MIN_SELF_STAKE + 1000e18, "the thawing tokens stay in the vault");
         assertEq(_accounted(pool), MIN_SELF_STAKE + 1000e18, "accounted");
         assertEq(_balance(alice), 0, "nothing paid yet");
-        IPoolRegistry.Undelegation memory u = registry.getUndelegation(id);
+        IPoolRegistryTypes.Undelegation memory u = registry.getUndelegation(id);
         assertEq(u.pool, pool, "pool");
         assertEq(u.delegator, alice, "delegator");
         assertEq(u.amount, 400e18, "amount");
@@ -800,7 +802,7 @@ contract PoolRegistryTest is StakingFixture {
         for (uint256 nonce = 0; nonce < undelegations; ++nonce) {
             uint256 id = _undelegate(delegator, target, 1, 0);
             assertEq(id, _undelegationId(delegator, extraPools, nonce), "id");
-            IPoolRegistry.Undelegation memory u = registry.getUndelegation(id);
+            IPoolRegistryTypes.Undelegation memory u = registry.getUndelegation(id);
             assertEq(u.pool, target, "decoded pool");
             assertEq(u.delegator, delegator, "decoded delegator");
             assertEq(u.amount, 1, "amount");
@@ -814,24 +816,30 @@ contract PoolRegistryTest is StakingFixture {
     function test_undelegateTakesTheWholeStakeAndRefusesOneWeiMore() public {
         _delegate(alice, pool, 5e18);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryInsufficientStake.selector, pool, alice, 5e18, 5e18 + 1)
+            abi.encodeWithSelector(
+                IPoolRegistryTypes.PoolRegistryInsufficientStake.selector,
+                pool,
+                alice,
+                5e18,
+                5e18 + 1
+            )
         );
         _undelegate(alice, pool, 5e18 + 1, 0);
         _undelegate(alice, pool, 5e18, 0);
         assertEq(registry.getStake(pool, alice), 0, "alice's stake");
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryInsufficientStake.selector, pool, alice, 0, 1)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryInsufficientStake.selector, pool, alice, 0, 1)
         );
         _undelegate(alice, pool, 1, 0);
     }
 
     function test_undelegateRefusesZeroAFeeAboveTheAmountAndAnUnknownPool() public {
         _delegate(alice, pool, 5e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAmount.selector));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAmount.selector));
         _undelegate(alice, pool, 0, 0);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryFeeExceedsAmount.selector, 101, 100));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryFeeExceedsAmount.selector, 101, 100));
         _undelegate(alice, pool, 100, 101);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         _undelegate(alice, stranger, 1, 0);
         uint256 id = _undelegate(alice, pool, 100, 100); // a fee of the whole amount is allowed
         assertEq(registry.getUndelegation(id).fee, 100, "fee");
@@ -841,7 +849,7 @@ contract PoolRegistryTest is StakingFixture {
         _delegate(alice, pool, 900e18);
         _reward(pool, 1000e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsWithdrawn(pool, alice, 769.5e18);
+        emit IPoolRegistryTypes.RewardsWithdrawn(pool, alice, 769.5e18);
         _undelegate(alice, pool, 900e18, 0);
         assertEq(_balance(alice), 769.5e18, "alice was paid her rewards");
         assertEq(_accounted(pool), 2000e18 - 769.5e18, "accounted: less what was paid");
@@ -855,13 +863,15 @@ contract PoolRegistryTest is StakingFixture {
         uint256 releaseAt = 1000 + THAWING_PERIOD;
 
         vm.warp(releaseAt - 1);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUndelegationNotDue.selector, id, releaseAt));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUndelegationNotDue.selector, id, releaseAt)
+        );
         vm.prank(keeper);
         registry.finalizeUndelegate(id);
 
         vm.warp(releaseAt);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.UndelegationFinalized(id, pool, alice, 400e18, 3e18, keeper);
+        emit IPoolRegistryTypes.UndelegationFinalized(id, pool, alice, 400e18, 3e18, keeper);
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC20.Transfer(pool, alice, 397e18);
         vm.expectEmit(true, true, true, true, address(token));
@@ -874,7 +884,7 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(_balance(pool), MIN_SELF_STAKE + 600e18, "vault balance");
         assertEq(_accounted(pool), MIN_SELF_STAKE + 600e18, "accounted");
 
-        bytes memory unknown = abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, id);
+        bytes memory unknown = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownUndelegation.selector, id);
         vm.expectRevert(unknown);
         registry.getUndelegation(id);
         vm.expectRevert(unknown);
@@ -907,7 +917,7 @@ contract PoolRegistryTest is StakingFixture {
     }
 
     function test_finalizeUndelegateRefusesAnUnknownId() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, 12_345));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownUndelegation.selector, 12_345));
         registry.finalizeUndelegate(12_345);
     }
 
@@ -954,9 +964,9 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(registry.getRewards(pool, operator), 171e18 + 190e18, "operator's preview");
 
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 2000e18, 100e18, 190e18, 1710e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 2000e18, 100e18, 190e18, 1710e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsWithdrawn(pool, alice, 513e18);
+        emit IPoolRegistryTypes.RewardsWithdrawn(pool, alice, 513e18);
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC20.Transfer(pool, alice, 513e18);
         vm.prank(alice);
@@ -975,7 +985,7 @@ contract PoolRegistryTest is StakingFixture {
         address[3] memory paid = [alice, bob, operator];
         for (uint256 i = 0; i < paid.length; ++i) {
             vm.expectRevert(
-                abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, paid[i])
+                abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, paid[i])
             );
             vm.prank(paid[i]);
             registry.withdrawRewards(pool);
@@ -984,13 +994,15 @@ contract PoolRegistryTest is StakingFixture {
 
     function test_withdrawRewardsRefusesWhenThereIsNothingOrNoSuchPool() public {
         _delegate(alice, pool, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, alice));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, alice));
         vm.prank(alice);
         registry.withdrawRewards(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, stranger));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, stranger)
+        );
         vm.prank(stranger);
         registry.withdrawRewards(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         vm.prank(alice);
         registry.withdrawRewards(stranger);
     }
@@ -1002,7 +1014,7 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(registry.getRewards(pool, operator), 950e18, "operator's preview: all but the fee");
 
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 950e18, 0);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 950e18, 0);
         assertEq(registry.distributeRewards(pool), 1000e18, "distributed");
         assertEq(_commissionOwed(pool), 950e18, "commission owed");
         (, uint256 rewardPerStake, uint256 remainder, , ) = registry.getPoolAccounting(pool);
@@ -1047,9 +1059,9 @@ contract PoolRegistryTest is StakingFixture {
         _delegate(alice, pool, 900e18);
         _reward(pool, 1000e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsRedelegated(pool, alice, 769.5e18);
+        emit IPoolRegistryTypes.RewardsRedelegated(pool, alice, 769.5e18);
         vm.prank(alice);
         assertEq(registry.redelegateRewards(pool), 769.5e18, "redelegated");
 
@@ -1074,7 +1086,7 @@ contract PoolRegistryTest is StakingFixture {
         registry.setStakingLimit(pool, total + rewards - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                 pool,
                 total,
                 total + rewards - 1,
@@ -1095,23 +1107,27 @@ contract PoolRegistryTest is StakingFixture {
         _delegate(alice, pool, 900e18);
         _reward(pool, 1000e18);
 
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, stranger));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, stranger)
+        );
         vm.prank(stranger);
         registry.redelegateRewards(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         vm.prank(alice);
         registry.redelegateRewards(stranger);
 
         vm.prank(operator);
         registry.disablePool(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, pool));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, pool));
         vm.prank(alice);
         registry.redelegateRewards(pool);
         vm.startPrank(operator);
         registry.enablePool(pool);
         registry.setPoolPrivate(pool, true);
         vm.stopPrank();
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, pool, alice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, pool, alice)
+        );
         vm.prank(alice);
         registry.redelegateRewards(pool);
         vm.prank(operator);
@@ -1120,7 +1136,7 @@ contract PoolRegistryTest is StakingFixture {
         registry.setMinSelfStake(MIN_SELF_STAKE + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 pool,
                 MIN_SELF_STAKE,
                 MIN_SELF_STAKE + 1
@@ -1132,7 +1148,7 @@ contract PoolRegistryTest is StakingFixture {
         // the operator mends its pool with its own rewards
         vm.prank(operator);
         registry.redelegateRewards(pool);
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Active), "mended");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Active), "mended");
         vm.prank(alice);
         assertEq(registry.redelegateRewards(pool), 769.5e18, "alice, once the pool is mended");
     }
@@ -1141,7 +1157,7 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(registry.distributeRewards(pool), 0, "nothing arrived");
         _reward(pool, 1000e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
         vm.prank(stranger);
         assertEq(registry.distributeRewards(pool), 1000e18, "distributed");
         (uint256 accounted, uint256 rewardPerStake, uint256 remainder, uint256 commission, uint256 fees) = registry
@@ -1153,7 +1169,7 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(fees, 50e18, "fees");
         assertEq(registry.distributeRewards(pool), 0, "taken in once");
 
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         registry.distributeRewards(stranger);
     }
 
@@ -1172,7 +1188,7 @@ contract PoolRegistryTest is StakingFixture {
     function test_withdrawProtocolFeesPaysTheFeeRecipient() public {
         _reward(pool, 1000e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.ProtocolFeesWithdrawn(pool, feeRecipient, 50e18);
+        emit IPoolRegistryTypes.ProtocolFeesWithdrawn(pool, feeRecipient, 50e18);
         vm.expectEmit(true, true, true, true, address(token));
         emit IERC20.Transfer(pool, feeRecipient, 50e18);
         vm.prank(stranger);
@@ -1182,15 +1198,15 @@ contract PoolRegistryTest is StakingFixture {
         assertEq(_accounted(pool), MIN_SELF_STAKE + 950e18, "accounted");
 
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, pool, feeRecipient)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, pool, feeRecipient)
         );
         registry.withdrawProtocolFees(pool);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger));
         registry.withdrawProtocolFees(stranger);
     }
 
     function test_gettersRefuseAnUnknownPoolOrUndelegation() public {
-        bytes memory unknown = abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger);
+        bytes memory unknown = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger);
         vm.expectRevert(unknown);
         registry.getPoolInfo(stranger);
         vm.expectRevert(unknown);
@@ -1203,7 +1219,7 @@ contract PoolRegistryTest is StakingFixture {
         registry.isDelegatorAllowed(stranger, alice);
         vm.expectRevert(unknown);
         registry.getPoolAccounting(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, 1));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownUndelegation.selector, 1));
         registry.getUndelegation(1);
     }
 
@@ -1257,7 +1273,7 @@ contract PoolRegistryTest is StakingFixture {
         }
 
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(e.pool, reward, e.protocolFee, e.commission, e.toDelegators);
+        emit IPoolRegistryTypes.RewardsDistributed(e.pool, reward, e.protocolFee, e.commission, e.toDelegators);
         registry.distributeRewards(e.pool);
         assertEq(_commissionOwed(e.pool), e.commission, "commission owed");
         assertEq(_protocolFeesOwed(e.pool), e.protocolFee, "fees owed");
@@ -1280,7 +1296,11 @@ contract PoolRegistryTest is StakingFixture {
             uint256 before = _balance(delegators[i]);
             if (owed == 0) {
                 vm.expectRevert(
-                    abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, e.pool, delegators[i])
+                    abi.encodeWithSelector(
+                        IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector,
+                        e.pool,
+                        delegators[i]
+                    )
                 );
             }
             vm.prank(delegators[i]);
@@ -1300,7 +1320,7 @@ contract PoolRegistryTest is StakingFixture {
 
         if (e.protocolFee == 0) {
             vm.expectRevert(
-                abi.encodeWithSelector(IPoolRegistry.PoolRegistryNothingToWithdraw.selector, e.pool, feeRecipient)
+                abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryNothingToWithdraw.selector, e.pool, feeRecipient)
             );
         }
         registry.withdrawProtocolFees(e.pool);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
 import {StakingFixture} from "../testing/StakingFixture.sol";
 import {vm} from "../testing/Vm.sol";
 
@@ -25,7 +25,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         vm.warp(1000);
         uint256 expectedId = _transferId(alice, 0, 1, 1);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.DelegationTransferred(
+        emit IPoolRegistryTypes.DelegationTransferred(
             expectedId,
             pool,
             toPool,
@@ -48,7 +48,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         assertEq(_accounted(toPool), MIN_SELF_STAKE, "the new pool's vault has not received them");
         assertEq(_balance(alice), 0, "nothing paid");
 
-        IPoolRegistry.Transfer memory t = registry.getTransfer(id);
+        IPoolRegistryTypes.Transfer memory t = registry.getTransfer(id);
         assertEq(t.fromPool, pool, "fromPool");
         assertEq(t.toPool, toPool, "toPool");
         assertEq(t.delegator, alice, "delegator");
@@ -70,26 +70,26 @@ contract PoolRegistryTransferTest is StakingFixture {
         assertEq(back, (1 << 224) | (1 << 160) | uint256(uint160(alice)), "nonce 1 of pool 1, pool 1 to pool 0");
         assertEq(undelegation, uint256(uint160(alice)), "transfers do not use the undelegation nonce");
         assertTrue(first >> 224 != 0 && undelegation >> 224 == 0, "the top 32 bits tell the two kinds apart");
-        IPoolRegistry.Transfer memory t = registry.getTransfer(back);
+        IPoolRegistryTypes.Transfer memory t = registry.getTransfer(back);
         assertEq(t.fromPool, toPool, "decoded fromPool");
         assertEq(t.toPool, pool, "decoded toPool");
         assertEq(t.delegator, alice, "decoded delegator");
 
         // each kind of id is unknown to the other kind's functions
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, first));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownUndelegation.selector, first));
         registry.getUndelegation(first);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, undelegation));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, undelegation));
         registry.getTransfer(undelegation);
         vm.warp(block.timestamp + THAWING_PERIOD);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownUndelegation.selector, first));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownUndelegation.selector, first));
         registry.finalizeUndelegate(first);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, undelegation));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, undelegation));
         registry.finalizeTransfer(undelegation);
     }
 
     function test_transferDelegationRefusesUnknownPoolsAndTheSamePool() public {
         _delegate(alice, pool, 100e18);
-        bytes memory unknown = abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownPool.selector, stranger);
+        bytes memory unknown = abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownPool.selector, stranger);
         _assertTransferRefused(alice, stranger, toPool, 1, 0, unknown);
         _assertTransferRefused(alice, pool, stranger, 1, 0, unknown);
         _assertTransferRefused(
@@ -98,7 +98,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             pool,
             1,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryTransferToSamePool.selector, pool)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryTransferToSamePool.selector, pool)
         );
     }
 
@@ -110,7 +110,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             toPool,
             0,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryZeroAmount.selector)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryZeroAmount.selector)
         );
         _assertTransferRefused(
             alice,
@@ -118,7 +118,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             toPool,
             1e18,
             1e18 + 1,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryFeeExceedsAmount.selector, 1e18 + 1, 1e18)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryFeeExceedsAmount.selector, 1e18 + 1, 1e18)
         );
         _assertTransferRefused(
             alice,
@@ -127,7 +127,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             100e18 + 1,
             0,
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryInsufficientStake.selector,
+                IPoolRegistryTypes.PoolRegistryInsufficientStake.selector,
                 pool,
                 alice,
                 100e18,
@@ -140,7 +140,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             toPool,
             1,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryInsufficientStake.selector, pool, stranger, 0, 1)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryInsufficientStake.selector, pool, stranger, 0, 1)
         );
         _transfer(alice, pool, toPool, 100e18, 100e18); // the whole stake, the whole amount as fee: the edges pass
     }
@@ -150,7 +150,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         vm.prank(otherOperator);
         registry.setPoolPrivate(toPool, true);
         _assertAliceRefused(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryDelegatorNotAllowed.selector, toPool, alice)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryDelegatorNotAllowed.selector, toPool, alice)
         );
         vm.prank(otherOperator);
         registry.setDelegatorAllowed(toPool, alice, true);
@@ -159,7 +159,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         registry.setMinSelfStake(2 * MIN_SELF_STAKE); // both pools break: only the one it goes to matters
         _assertAliceRefused(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryPoolBroken.selector,
+                IPoolRegistryTypes.PoolRegistryPoolBroken.selector,
                 toPool,
                 MIN_SELF_STAKE,
                 2 * MIN_SELF_STAKE
@@ -170,10 +170,10 @@ contract PoolRegistryTransferTest is StakingFixture {
 
         vm.prank(otherOperator);
         registry.disablePool(toPool);
-        _assertAliceRefused(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolDisabled.selector, toPool));
+        _assertAliceRefused(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolDisabled.selector, toPool));
         vm.prank(otherOperator);
         registry.retirePool(toPool);
-        _assertAliceRefused(abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolRetired.selector, toPool));
+        _assertAliceRefused(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolRetired.selector, toPool));
 
         assertEq(registry.getStake(pool, alice), 100e18, "alice's stake untouched");
         assertEq(_pendingStake(toPool), 0, "nothing reserved");
@@ -186,7 +186,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             toPool,
             1,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistrySelfStakeNotTransferable.selector, pool, operator)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistrySelfStakeNotTransferable.selector, pool, operator)
         );
         // whatever the amount: the self-stake rule is checked first
         _assertTransferRefused(
@@ -195,7 +195,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             toPool,
             MIN_SELF_STAKE + 1,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistrySelfStakeNotTransferable.selector, pool, operator)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistrySelfStakeNotTransferable.selector, pool, operator)
         );
         assertEq(registry.getPoolInfo(pool).selfStake, MIN_SELF_STAKE, "self-stake untouched");
 
@@ -211,7 +211,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         _delegate(alice, pool, 300e18);
         vm.prank(operator);
         registry.undelegate(pool, 1, 0);
-        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistry.PoolState.Broken), "broken");
+        assertEq(uint256(registry.getPoolInfo(pool).state), uint256(IPoolRegistryTypes.PoolState.Broken), "broken");
         uint256 outOfBroken = _transfer(alice, pool, toPool, 100e18, 0);
 
         vm.prank(operator);
@@ -240,13 +240,13 @@ contract PoolRegistryTransferTest is StakingFixture {
             broken,
             10e18,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryPoolBroken.selector, broken, 0, MIN_SELF_STAKE)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryPoolBroken.selector, broken, 0, MIN_SELF_STAKE)
         );
         uint256 id = _transfer(carol, pool, broken, MIN_SELF_STAKE, 0);
-        assertEq(uint256(registry.getPoolInfo(broken).state), uint256(IPoolRegistry.PoolState.Broken), "not yet");
+        assertEq(uint256(registry.getPoolInfo(broken).state), uint256(IPoolRegistryTypes.PoolState.Broken), "not yet");
         vm.warp(block.timestamp + TRANSFER_LOCKOUT_PERIOD);
         registry.finalizeTransfer(id);
-        assertEq(uint256(registry.getPoolInfo(broken).state), uint256(IPoolRegistry.PoolState.Active), "mended");
+        assertEq(uint256(registry.getPoolInfo(broken).state), uint256(IPoolRegistryTypes.PoolState.Active), "mended");
     }
 
     // ------------------------------------------------------------------ the staking limit and the vault's room
@@ -266,7 +266,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             41e18,
             0,
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                 toPool,
                 MIN_SELF_STAKE + 60e18,
                 limit,
@@ -298,7 +298,13 @@ contract PoolRegistryTransferTest is StakingFixture {
         vm.startPrank(carol);
         token.approve(address(registry), 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryStakingLimitExceeded.selector, toPool, limit, limit, 1)
+            abi.encodeWithSelector(
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
+                toPool,
+                limit,
+                limit,
+                1
+            )
         );
         registry.delegate(toPool, 1);
         vm.stopPrank();
@@ -307,7 +313,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         uint256 rewards = registry.getRewards(toPool, otherOperator);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPoolRegistry.PoolRegistryStakingLimitExceeded.selector,
+                IPoolRegistryTypes.PoolRegistryStakingLimitExceeded.selector,
                 toPool,
                 limit,
                 limit,
@@ -318,7 +324,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         registry.redelegateRewards(toPool);
 
         vm.expectRevert(
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryLimitBelowStake.selector, toPool, limit - 1, limit)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryLimitBelowStake.selector, toPool, limit - 1, limit)
         );
         vm.prank(otherOperator);
         registry.setStakingLimit(toPool, limit - 1);
@@ -337,7 +343,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             toPool,
             11,
             0,
-            abi.encodeWithSelector(IPoolRegistry.PoolRegistryVaultFull.selector, toPool, MAX_UINT96 - 10, 11)
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryVaultFull.selector, toPool, MAX_UINT96 - 10, 11)
         );
         uint256 id = _transfer(alice, pool, toPool, 10, 0);
 
@@ -347,7 +353,9 @@ contract PoolRegistryTransferTest is StakingFixture {
         token.transfer(carol, 1);
         vm.startPrank(carol);
         token.approve(address(registry), 1);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryVaultFull.selector, toPool, MAX_UINT96, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryVaultFull.selector, toPool, MAX_UINT96, 1)
+        );
         registry.delegate(toPool, 1);
         vm.stopPrank();
 
@@ -366,13 +374,13 @@ contract PoolRegistryTransferTest is StakingFixture {
         uint256 releaseAt = start + TRANSFER_LOCKOUT_PERIOD;
 
         vm.warp(releaseAt - 1);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryTransferNotDue.selector, id, releaseAt));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryTransferNotDue.selector, id, releaseAt));
         vm.prank(keeper);
         registry.finalizeTransfer(id);
 
         vm.warp(releaseAt);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.TransferFinalized(id, pool, toPool, alice, 100e18, 2e18, keeper);
+        emit IPoolRegistryTypes.TransferFinalized(id, pool, toPool, alice, 100e18, 2e18, keeper);
         vm.prank(keeper);
         registry.finalizeTransfer(id);
 
@@ -386,16 +394,16 @@ contract PoolRegistryTransferTest is StakingFixture {
         assertEq(_balance(toPool), MIN_SELF_STAKE + 98e18, "the new vault received the stake");
         assertEq(_accounted(toPool), MIN_SELF_STAKE + 98e18, "and accounts for it");
 
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, id));
         registry.finalizeTransfer(id);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, id));
         registry.getTransfer(id);
     }
 
     function test_finalizeTransferOfAnUnknownIdIsRefused() public {
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, 42));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, 42));
         registry.finalizeTransfer(42);
-        vm.expectRevert(abi.encodeWithSelector(IPoolRegistry.PoolRegistryUnknownTransfer.selector, 42));
+        vm.expectRevert(abi.encodeWithSelector(IPoolRegistryTypes.PoolRegistryUnknownTransfer.selector, 42));
         registry.getTransfer(42);
     }
 
@@ -423,7 +431,7 @@ contract PoolRegistryTransferTest is StakingFixture {
         vm.warp(block.timestamp + TRANSFER_LOCKOUT_PERIOD);
         registry.finalizeTransfer(id);
         assertEq(registry.getStake(toPool, alice), 100e18, "landed: its room was reserved");
-        assertEq(uint256(registry.getPoolInfo(toPool).state), uint256(IPoolRegistry.PoolState.Retired), "retired");
+        assertEq(uint256(registry.getPoolInfo(toPool).state), uint256(IPoolRegistryTypes.PoolState.Retired), "retired");
 
         // and alice can leave it, as she can leave any pool: nothing is stuck
         uint256 back = _transfer(alice, toPool, pool, 40e18, 0);
@@ -442,9 +450,9 @@ contract PoolRegistryTransferTest is StakingFixture {
         _reward(pool, 1000e18); // 50 protocol fee, 95 commission, 855 over 400 staked: alice 641.25
         uint256 id = _transferId(alice, 0, 1, 1);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
+        emit IPoolRegistryTypes.RewardsDistributed(pool, 1000e18, 50e18, 95e18, 855e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.DelegationTransferred(
+        emit IPoolRegistryTypes.DelegationTransferred(
             id,
             pool,
             toPool,
@@ -454,7 +462,7 @@ contract PoolRegistryTransferTest is StakingFixture {
             block.timestamp + TRANSFER_LOCKOUT_PERIOD
         );
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsWithdrawn(pool, alice, 641.25e18);
+        emit IPoolRegistryTypes.RewardsWithdrawn(pool, alice, 641.25e18);
         _transfer(alice, pool, toPool, 300e18, 0);
         assertEq(_balance(alice), 641.25e18, "alice's share paid");
         assertEq(registry.getRewards(pool, alice), 0, "nothing left to claim there");
@@ -496,11 +504,11 @@ contract PoolRegistryTransferTest is StakingFixture {
 
         vm.warp(block.timestamp + TRANSFER_LOCKOUT_PERIOD);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsDistributed(toPool, 1000e18, 50e18, 95e18, 855e18);
+        emit IPoolRegistryTypes.RewardsDistributed(toPool, 1000e18, 50e18, 95e18, 855e18);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.TransferFinalized(id, pool, toPool, alice, 100e18, 0, keeper);
+        emit IPoolRegistryTypes.TransferFinalized(id, pool, toPool, alice, 100e18, 0, keeper);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.RewardsWithdrawn(toPool, alice, 427.5e18);
+        emit IPoolRegistryTypes.RewardsWithdrawn(toPool, alice, 427.5e18);
         vm.prank(keeper);
         registry.finalizeTransfer(id);
         assertEq(_balance(alice), 427.5e18, "her rewards in the new pool, paid");
@@ -578,9 +586,9 @@ contract PoolRegistryTransferTest is StakingFixture {
 
         vm.warp(start + TRANSFER_LOCKOUT_PERIOD);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.TransferFinalized(aliceFirst, pool, toPool, alice, 100e18, 1e18, keeper);
+        emit IPoolRegistryTypes.TransferFinalized(aliceFirst, pool, toPool, alice, 100e18, 1e18, keeper);
         vm.expectEmit(true, true, true, true, address(registry));
-        emit IPoolRegistry.TransferFinalized(bobAll, pool, toPool, bob, 200e18, 2e18, keeper);
+        emit IPoolRegistryTypes.TransferFinalized(bobAll, pool, toPool, bob, 200e18, 2e18, keeper);
         vm.prank(keeper);
         assertEq(registry.finalizeTransfers(ids), 2, "the two due ones");
         assertEq(registry.getStake(toPool, alice), 99e18, "alice less her fee");

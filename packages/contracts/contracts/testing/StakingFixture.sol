@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {PoolRegistry} from "../staking/PoolRegistry.sol";
 import {StakingToken} from "../token/StakingToken.sol";
+import {RegistryDeployment} from "./RegistryDeployment.sol";
 import {TestBase} from "./TestBase.sol";
 import {vm} from "./Vm.sol";
 
-/// @title StakingFixture: a token, a registry and one pool with its operator's self-stake, for the Solidity tests.
-abstract contract StakingFixture is TestBase {
+/// @title StakingFixture: a token, a registry (behind its proxy, governed by a timelock) and one pool with its
+/// operator's self-stake, for the Solidity tests.
+abstract contract StakingFixture is TestBase, RegistryDeployment {
     uint256 internal constant SUPPLY = 1e30; // above 2^96, so a vault can be filled past its packed counters
     uint256 internal constant THAWING_PERIOD = 7 days;
     uint256 internal constant TRANSFER_LOCKOUT_PERIOD = 2 days;
@@ -18,8 +21,11 @@ abstract contract StakingFixture is TestBase {
     uint256 internal constant PPM = 1_000_000;
     uint256 internal constant PRECISION = 1e27;
     uint256 internal constant MAX_UINT96 = type(uint96).max;
+    /// @dev Governance waits a day longer than the thawing period.
+    uint256 internal constant GOVERNANCE_DELAY = THAWING_PERIOD + 1 days;
 
-    address internal immutable owner = _named("owner");
+    /// @dev Proposes governance actions to the timelock.
+    address internal immutable governor = _named("governor");
     address internal immutable feeRecipient = _named("feeRecipient");
     address internal immutable operator = _named("operator");
     address internal immutable signer = _named("signer");
@@ -30,13 +36,20 @@ abstract contract StakingFixture is TestBase {
     address internal immutable stranger = _named("stranger");
 
     StakingToken internal token;
+    /// @dev The registry's governance. Tests that only check what a governance action does prank as it; the tests of
+    /// the timelock itself go through `schedule` and `execute`.
+    TimelockController internal timelock;
+    /// @dev `address(timelock)`: the registry's owner.
+    address internal owner;
     PoolRegistry internal registry;
     /// @dev Registered by `setUp` with COMMISSION_RATE, its operator holding exactly MIN_SELF_STAKE.
     address internal pool;
 
     function setUp() public virtual {
         token = new StakingToken("Pool Stake", "STK", address(this), SUPPLY);
-        registry = new PoolRegistry(
+        timelock = _newTimelock(GOVERNANCE_DELAY, governor);
+        owner = address(timelock);
+        registry = _newRegistry(
             token,
             THAWING_PERIOD,
             TRANSFER_LOCKOUT_PERIOD,
@@ -47,6 +60,14 @@ abstract contract StakingFixture is TestBase {
         );
         pool = _registerPool(operator, COMMISSION_RATE);
         _delegate(operator, pool, MIN_SELF_STAKE);
+    }
+
+    /// @dev Schedules `data` as a call to the registry through the timelock, waits the delay and executes it.
+    function _govern(bytes memory data) internal {
+        vm.prank(governor);
+        timelock.schedule(address(registry), 0, data, bytes32(0), bytes32(0), GOVERNANCE_DELAY);
+        vm.warp(block.timestamp + GOVERNANCE_DELAY);
+        timelock.execute(address(registry), 0, data, bytes32(0), bytes32(0));
     }
 
     function _registerPool(address poolOperator, uint256 commissionRate) internal returns (address) {
