@@ -1,16 +1,30 @@
-// Deploys a poolnet network: the stake token (unless an existing one is given) and the PoolRegistry.
+// Deploys a poolnet network: the stake token (unless an existing one is given), the registry's governance (a
+// TimelockController), the PoolRegistry implementation and the ERC-1967 proxy that is the registry.
 import {
+  encodeFunctionData,
   getAddress,
+  zeroAddress,
+  type Abi,
   type Account,
   type Address,
   type Chain,
   type Hash,
+  type Hex,
   type PublicClient,
   type Transport,
   type WalletClient,
 } from "viem";
 import { InvalidInputError, NonRetryableError, type PoolnetErrorType } from "./errors.ts";
-import { poolRegistryAbi, poolRegistryBytecode, stakingTokenAbi, stakingTokenBytecode } from "./generated/contracts.ts";
+import {
+  erc1967ProxyAbi,
+  erc1967ProxyBytecode,
+  poolRegistryAbi,
+  poolRegistryBytecode,
+  stakingTokenAbi,
+  stakingTokenBytecode,
+  timelockControllerAbi,
+  timelockControllerBytecode,
+} from "./generated/contracts.ts";
 import { described } from "./internal/client.ts";
 
 /** A new StakingToken whose whole fixed supply goes to `holder`. */
@@ -29,13 +43,23 @@ export type DeployPoolnetParameters = {
   protocolFeeRate: bigint;
   /** Where protocol fees are paid (the owners). */
   feeRecipient: Address;
-  /** Governance of the registry. */
-  owner: Address;
+  /** Proposes governance actions (parameter changes, upgrades) to the registry's timelock; once due, anyone may
+   * execute them. */
+  governor: Address;
+  /** Seconds every governance action waits in the timelock; longer than `thawingPeriod`, so that a delegator who
+   * disagrees can leave first. Default: the thawing period plus a day. */
+  governanceDelay?: bigint;
 };
 
 export type DeployPoolnetReturnType = {
   token: Address;
+  /** The registry: the proxy's address, which never changes across upgrades. */
   registry: Address;
+  /** The registry's implementation behind the proxy. */
+  implementation: Address;
+  /** The registry's owner: the TimelockController every governance action goes through. */
+  timelock: Address;
+  governanceDelay: bigint;
   /** The block the registry was deployed in: where an indexer starts reading logs. */
   deployedAtBlock: bigint;
 };
@@ -43,8 +67,9 @@ export type DeployPoolnetReturnType = {
 export type DeployPoolnetErrorType = PoolnetErrorType;
 
 /**
- * Deploys the StakingToken (when `params.token` describes a new one), then the PoolRegistry, each after the other's
- * receipt, and returns their addresses.
+ * Deploys the StakingToken (when `params.token` describes a new one), the TimelockController, the PoolRegistry
+ * implementation and its proxy (initialized in the same transaction), each after the other's receipt, and returns
+ * their addresses.
  */
 export async function deployPoolnet(
   walletClient: WalletClient<Transport, Chain | undefined, Account>,
@@ -58,6 +83,12 @@ export async function deployPoolnet(
     throw new InvalidInputError(
       `transferLockoutPeriod must be from 0 to less than the thawing period (${params.thawingPeriod} s), ` +
         `got ${params.transferLockoutPeriod}`,
+    );
+  }
+  const governanceDelay = params.governanceDelay ?? params.thawingPeriod + 86_400n;
+  if (governanceDelay <= params.thawingPeriod) {
+    throw new InvalidInputError(
+      `governanceDelay must be longer than the thawing period (${params.thawingPeriod} s), got ${governanceDelay}`,
     );
   }
   return described(async () => {
@@ -80,23 +111,47 @@ export async function deployPoolnet(
       token = (await deployedAt(publicClient, hash, "StakingToken")).address;
     }
 
-    const hash = await walletClient.deployContract({
+    const deploy = async (abi: Abi, bytecode: Hex, args: readonly unknown[], name: string) => {
+      const hash = await walletClient.deployContract({
+        abi,
+        bytecode,
+        args,
+        account: walletClient.account,
+        chain: walletClient.chain,
+      });
+      return deployedAt(publicClient, hash, name);
+    };
+    const timelock = await deploy(
+      timelockControllerAbi,
+      timelockControllerBytecode,
+      [governanceDelay, [getAddress(params.governor)], [zeroAddress], zeroAddress],
+      "TimelockController",
+    );
+    const implementation = await deploy(
+      poolRegistryAbi,
+      poolRegistryBytecode,
+      [token, params.thawingPeriod, params.transferLockoutPeriod],
+      "PoolRegistry implementation",
+    );
+    const initialize = encodeFunctionData({
       abi: poolRegistryAbi,
-      bytecode: poolRegistryBytecode,
-      args: [
-        token,
-        params.thawingPeriod,
-        params.transferLockoutPeriod,
-        params.minSelfStake,
-        params.protocolFeeRate,
-        params.feeRecipient,
-        params.owner,
-      ],
-      account: walletClient.account,
-      chain: walletClient.chain,
+      functionName: "initialize",
+      args: [params.minSelfStake, params.protocolFeeRate, getAddress(params.feeRecipient), timelock.address],
     });
-    const registry = await deployedAt(publicClient, hash, "PoolRegistry");
-    return { token, registry: registry.address, deployedAtBlock: registry.blockNumber };
+    const registry = await deploy(
+      erc1967ProxyAbi,
+      erc1967ProxyBytecode,
+      [implementation.address, initialize],
+      "PoolRegistry proxy",
+    );
+    return {
+      token,
+      registry: registry.address,
+      implementation: implementation.address,
+      timelock: timelock.address,
+      governanceDelay,
+      deployedAtBlock: registry.blockNumber,
+    };
   });
 }
 

@@ -24,6 +24,7 @@ describe("applyRegistryLogs", () => {
   let accounts: Address[];
   let registry: Address;
   let fromBlock: bigint;
+  let timelock: Address;
   let send: (from: Address, functionName: string, args: readonly unknown[], to?: Address) => Promise<void>;
   let rpc: (method: string, params: unknown[]) => Promise<unknown>;
 
@@ -43,9 +44,14 @@ describe("applyRegistryLogs", () => {
       minSelfStake: parseEther("1000"),
       protocolFeeRate: 50_000n,
       feeRecipient: accounts[1]!,
-      owner: accounts[0]!,
+      governor: accounts[0]!,
     });
+    // governance is the timelock; this test is about logs, so it acts as the timelock instead of waiting out its delay
+    const governance = deployed.timelock;
+    await rpc("hardhat_impersonateAccount", [governance]);
+    await rpc("hardhat_setBalance", [governance, "0x56bc75e2d63100000"]);
     registry = deployed.registry;
+    timelock = governance;
     fromBlock = deployed.deployedAtBlock;
     const token = deployed.token;
     send = async (from, functionName, args, to = registry) => {
@@ -147,9 +153,9 @@ describe("applyRegistryLogs", () => {
     await send(atlas, "updateMetaData", [poolA, "ipfs://atlas-v2", `0x${"cd".repeat(32)}`]);
     await send(atlas, "disablePool", [poolA]);
     await send(atlas, "enablePool", [poolA]);
-    await send(accounts[0]!, "setMinSelfStake", [parseEther("1600")]); // borealis (1,500 + rewards?) may break
-    await send(accounts[0]!, "setProtocolFeeRate", [70_000n]);
-    await send(accounts[0]!, "setFeeRecipient", [accounts[9]!]);
+    await send(timelock, "setMinSelfStake", [parseEther("1600")]); // borealis (1,500 + rewards?) may break
+    await send(timelock, "setProtocolFeeRate", [70_000n]);
+    await send(timelock, "setFeeRecipient", [accounts[9]!]);
     await send(bob, "transferDelegation", [poolB, poolA, parseEther("100"), parseEther("1")]); // left pending
   });
   after(() => close());

@@ -17,30 +17,52 @@ export const poolRegistryAbi = [
         "internalType": "uint256",
         "name": "transferLockoutPeriod_",
         "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "minSelfStake_",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "protocolFeeRate_",
-        "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "feeRecipient_",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "owner_",
-        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
     "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "AddressEmptyCode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "implementation",
+        "type": "address"
+      }
+    ],
+    "name": "ERC1967InvalidImplementation",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ERC1967NonPayable",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "FailedCall",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidInitialization",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NotInitializing",
+    "type": "error"
   },
   {
     "inputs": [
@@ -174,6 +196,49 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "governor",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "thawingPeriod",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolRegistryGovernanceDelayTooShort",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "governor",
+        "type": "address"
+      }
+    ],
+    "name": "PoolRegistryGovernanceNotTimelocked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "implementation",
+        "type": "address"
+      }
+    ],
+    "name": "PoolRegistryIncompatibleUpgrade",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "pool",
         "type": "address"
       },
@@ -194,6 +259,17 @@ export const poolRegistryAbi = [
       }
     ],
     "name": "PoolRegistryInsufficientStake",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "PoolRegistryInvalidPenaltyContract",
     "type": "error"
   },
   {
@@ -264,6 +340,17 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "PoolRegistryNotPenaltyContract",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "pool",
         "type": "address"
       },
@@ -274,6 +361,43 @@ export const poolRegistryAbi = [
       }
     ],
     "name": "PoolRegistryNothingToWithdraw",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "PoolRegistryPenaltyContractListed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "locked",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "selfStake",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolRegistryPenaltyExceedsSelfStake",
     "type": "error"
   },
   {
@@ -360,6 +484,27 @@ export const poolRegistryAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "selfStakeAfter",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "locked",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolRegistryStakeLockedInPenalties",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
         "name": "totalStake",
         "type": "uint256"
       },
@@ -375,6 +520,11 @@ export const poolRegistryAbi = [
       }
     ],
     "name": "PoolRegistryStakingLimitExceeded",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "PoolRegistryTooManyPenaltyContracts",
     "type": "error"
   },
   {
@@ -518,6 +668,27 @@ export const poolRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "locked",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "PoolRegistryWriteOffExceedsLocked",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "PoolRegistryZeroAddress",
     "type": "error"
@@ -557,6 +728,22 @@ export const poolRegistryAbi = [
       }
     ],
     "name": "SafeERC20FailedOperation",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "UUPSUnauthorizedCallContext",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "slot",
+        "type": "bytes32"
+      }
+    ],
+    "name": "UUPSUnsupportedProxiableUUID",
     "type": "error"
   },
   {
@@ -813,6 +1000,19 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "indexed": false,
+        "internalType": "uint64",
+        "name": "version",
+        "type": "uint64"
+      }
+    ],
+    "name": "Initialized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "increase",
         "type": "uint256"
@@ -895,6 +1095,101 @@ export const poolRegistryAbi = [
       }
     ],
     "name": "OwnershipTransferred",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "PenaltyContractAdded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "PenaltyContractRemoved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "PenaltyLocked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "PenaltyReturned",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "PenaltyWrittenOff",
     "type": "event"
   },
   {
@@ -1278,6 +1573,32 @@ export const poolRegistryAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "implementation",
+        "type": "address"
+      }
+    ],
+    "name": "Upgraded",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_PENALTY_CONTRACTS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "MAX_PROTOCOL_FEE_RATE",
     "outputs": [
@@ -1318,6 +1639,19 @@ export const poolRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "UPGRADE_INTERFACE_VERSION",
+    "outputs": [
+      {
+        "internalType": "string",
+        "name": "",
+        "type": "string"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "acceptOwnership",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -1327,12 +1661,25 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "name": "addPenaltyContract",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "address",
-        "name": "delegator",
+        "name": "",
         "type": "address"
       }
     ],
@@ -1374,7 +1721,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       }
     ],
@@ -1387,7 +1734,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       }
     ],
@@ -1400,7 +1747,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       }
     ],
@@ -1432,12 +1779,12 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "feePercentage",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -1450,13 +1797,26 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       }
     ],
     "name": "enablePool",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "extension",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1476,7 +1836,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "id",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -1489,7 +1849,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "id",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -1502,7 +1862,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256[]",
-        "name": "ids",
+        "name": "",
         "type": "uint256[]"
       }
     ],
@@ -1573,6 +1933,38 @@ export const poolRegistryAbi = [
         "internalType": "uint256",
         "name": "feePercentage",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "pool",
+        "type": "address"
+      }
+    ],
+    "name": "getLockedInPenalties",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "locked",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "getPenaltyContracts",
+    "outputs": [
+      {
+        "internalType": "address[]",
+        "name": "targets",
+        "type": "address[]"
       }
     ],
     "stateMutability": "view",
@@ -1663,7 +2055,7 @@ export const poolRegistryAbi = [
             "type": "bool"
           },
           {
-            "internalType": "enum IPoolRegistry.PoolState",
+            "internalType": "enum IPoolRegistryTypes.PoolState",
             "name": "state",
             "type": "uint8"
           },
@@ -1698,7 +2090,7 @@ export const poolRegistryAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct IPoolRegistry.PoolInfo",
+        "internalType": "struct IPoolRegistryTypes.PoolInfo",
         "name": "info",
         "type": "tuple"
       }
@@ -1845,7 +2237,7 @@ export const poolRegistryAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct IPoolRegistry.Transfer",
+        "internalType": "struct IPoolRegistryTypes.Transfer",
         "name": "transfer",
         "type": "tuple"
       }
@@ -1891,12 +2283,40 @@ export const poolRegistryAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct IPoolRegistry.Undelegation",
+        "internalType": "struct IPoolRegistryTypes.Undelegation",
         "name": "undelegation",
         "type": "tuple"
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "minSelfStake_",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "protocolFeeRate_",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "feeRecipient_",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "owner_",
+        "type": "address"
+      }
+    ],
+    "name": "initialize",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1921,6 +2341,48 @@ export const poolRegistryAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "isPenaltyContract",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "listed",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "name": "lockPenalty",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -2012,10 +2474,23 @@ export const poolRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "proxiableUUID",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       }
     ],
@@ -2034,22 +2509,22 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "signingAddress",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "commissionRate",
+        "name": "",
         "type": "uint256"
       },
       {
         "internalType": "string",
-        "name": "metaDataUrl",
+        "name": "",
         "type": "string"
       },
       {
         "internalType": "bytes32",
-        "name": "metaDataContentHash",
+        "name": "",
         "type": "bytes32"
       }
     ],
@@ -2065,6 +2540,19 @@ export const poolRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "name": "removePenaltyContract",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "renounceOwnership",
     "outputs": [],
@@ -2075,12 +2563,12 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "newRate",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2099,7 +2587,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       }
     ],
@@ -2112,17 +2600,17 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "address",
-        "name": "delegator",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "bool",
-        "name": "allowed",
+        "name": "",
         "type": "bool"
       }
     ],
@@ -2135,7 +2623,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "recipient",
+        "name": "",
         "type": "address"
       }
     ],
@@ -2148,7 +2636,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "increase",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2161,7 +2649,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "amount",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2174,12 +2662,12 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "bool",
-        "name": "isPrivate",
+        "name": "",
         "type": "bool"
       }
     ],
@@ -2192,7 +2680,7 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "rate",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2205,12 +2693,12 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "stakingLimit",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2249,22 +2737,22 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "fromPool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "address",
-        "name": "toPool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "amount",
+        "name": "",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "fee",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2338,17 +2826,17 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "string",
-        "name": "metaDataUrl",
+        "name": "",
         "type": "string"
       },
       {
         "internalType": "bytes32",
-        "name": "metaDataContentHash",
+        "name": "",
         "type": "bytes32"
       }
     ],
@@ -2361,7 +2849,25 @@ export const poolRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "pool",
+        "name": "newImplementation",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes",
+        "name": "data",
+        "type": "bytes"
+      }
+    ],
+    "name": "upgradeToAndCall",
+    "outputs": [],
+    "stateMutability": "payable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
         "type": "address"
       }
     ],
@@ -2394,10 +2900,28 @@ export const poolRegistryAbi = [
     ],
     "stateMutability": "nonpayable",
     "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "name": "writeOffPenalty",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
   }
 ] as const;
 
-export const poolRegistryBytecode = "0x60e060405234801561000f575f5ffd5b506040516162ea3803806162ea83398101604081905261002e91610294565b806001600160a01b03811661005d57604051631e4fbdf760e01b81525f60048201526024015b60405180910390fd5b61006681610215565b506001600160a01b038716158061008457506001600160a01b038216155b156100a2576040516349e9de4360e11b815260040160405180910390fd5b62030d408311156100d25760405163099de13960e31b81526004810184905262030d406024820152604401610054565b8585106100fb576040516232e18760e61b81526004810186905260248101879052604401610054565b6001600160a01b0387811660805260a087905260c086905260028590556003849055600480546001600160a01b0319169184169190911790556040518481527f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f2369060200160405180910390a16040518381527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200160405180910390a16040516001600160a01b038316907f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a2620186a060058190556040519081527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d5989060200160405180910390a150505050505050610305565b600180546001600160a01b031916905561022e81610231565b50565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6001600160a01b038116811461022e575f5ffd5b5f5f5f5f5f5f5f60e0888a0312156102aa575f5ffd5b87516102b581610280565b602089015160408a015160608b015160808c015160a08d0151949b50929950909750955093506102e481610280565b60c08901519092506102f581610280565b8091505092959891949750929550565b60805160a05160c051615f836103675f395f81816103b40152610f7801525f818161078b01528181611c0b01526133aa01525f81816108a701528181611770015281816125c501528181613998015281816139d201526146590152615f835ff3fe608060405234801561000f575f5ffd5b5060043610610366575f3560e01c806382dda22d116101c9578063d28b1ebe116100fe578063eb82a1d51161009e578063f2fde38b11610079578063f2fde38b14610869578063f522f8cf1461087c578063fa337b151461088f578063fc0c546a146108a2575f5ffd5b8063eb82a1d514610830578063f1c4a03714610843578063f22bb78514610856575f5ffd5b8063def5041c116100d9578063def5041c146107e6578063e30c3978146107f9578063e74b981b1461080a578063e7f006471461081d575f5ffd5b8063d28b1ebe146107ad578063d75629cf146107c0578063dcaaa61b146107d3575f5ffd5b8063a4c0ed3611610169578063c16fe90711610144578063c16fe907146106c9578063c5f530af14610742578063c62427521461074b578063cdc747dd14610786575f5ffd5b8063a4c0ed3614610683578063b13aa2d614610696578063bbe95837146106a9575f5ffd5b80638eec5d70116101a45780638eec5d70146106425780639998662f1461064a5780639da4487c1461065d5780639de1322e14610670575f5ffd5b806382dda22d146105b957806387a63231146105cc5780638da5cb5b14610632575f5ffd5b806332b529f61161029f57806358f858801161023f578063715018a61161021a578063715018a614610583578063779bcb9b1461058b57806379ba50971461059e5780637e2439a8146105a6575f5ffd5b806358f8588014610554578063595aeb501461055d57806367cf42e314610570575f5ffd5b806342d866931161027a57806342d86693146104d957806346904840146104ec57806353bc008d14610517578063573401361461052a575f5ffd5b806332b529f6146104aa5780633d6aa5e1146104bd5780633f3bb366146104d0575f5ffd5b8063101c7b421161030a5780631807da28116102e55780631807da28146103f65780631de9d9b61461045c5780631e7ff8f61461046f5780632d80caa514610497575f5ffd5b8063101c7b4214610413578063109c5c54146104265780631450a7bf14610439575f5ffd5b806305a9d19d1161034557806305a9d19d146103af57806306bfa938146103d65780630a68f31f146103f65780630d720bbc14610409575f5ffd5b80620d79591461036a578063026e402b1461037f57806302d4835a14610392575b5f5ffd5b61037d61037836600461523d565b6108c9565b005b61037d61038d36600461526e565b610966565b61039c62030d4081565b6040519081526020015b60405180910390f35b61039c7f000000000000000000000000000000000000000000000000000000000000000081565b6103e96103e4366004615296565b610987565b6040516103a69190615361565b61037d610404366004615296565b610bf7565b61039c620f424081565b61039c610421366004615432565b610c03565b61039c610434366004615471565b61110a565b61044c6104473660046154e2565b6111e3565b60405190151581526020016103a6565b61039c61046a366004615296565b611264565b61048261047d366004615296565b61128e565b604080519283526020830191909152016103a6565b61039c6104a5366004615296565b6112c4565b61037d6104b836600461550a565b61148c565b61039c6b033b2e3c9fd0803ce800000081565b61039c60055481565b61039c6104e7366004615296565b611519565b6004546104ff906001600160a01b031681565b6040516001600160a01b0390911681526020016103a6565b6104ff61052536600461555f565b6116a3565b61053d6105383660046154e2565b6119a5565b6040805192151583526020830191909152016103a6565b61039c60035481565b61037d61056b366004615296565b611a08565b61039c61057e36600461526e565b611afa565b61037d611d67565b61039c6105993660046154e2565b611d7a565b61037d611e56565b6104826105b43660046154e2565b611eb0565b61039c6105c73660046154e2565b6120be565b6105df6105da36600461550a565b6120fd565b6040516103a691905f60a0820190506001600160a01b0383511682526001600160a01b03602084015116602083015260408301516040830152606083015160608301526080830151608083015292915050565b5f546001600160a01b03166104ff565b60075461039c565b61037d61065836600461550a565b61224a565b61037d61066b36600461550a565b612352565b61037d61067e36600461550a565b6124b3565b61037d6106913660046155bc565b6125b2565b61037d6106a436600461550a565b6126c9565b6106bc6106b7366004615612565b61274f565b6040516103a69190615632565b6106dc6106d736600461550a565b61284f565b6040516103a691905f60c0820190506001600160a01b0383511682526001600160a01b0360208401511660208301526001600160a01b036040840151166040830152606083015160608301526080830151608083015260a083015160a083015292915050565b61039c60025481565b61075e610759366004615296565b61296e565b604080519586526020860194909452928401919091526060830152608082015260a0016103a6565b61039c7f000000000000000000000000000000000000000000000000000000000000000081565b61037d6107bb36600461567d565b6129e8565b61037d6107ce36600461550a565b612a59565b61037d6107e1366004615296565b612a96565b61037d6107f4366004615296565b612b24565b6001546001600160a01b03166104ff565b61037d610818366004615296565b612c18565b61037d61082b36600461526e565b612cc1565b61039c61083e366004615471565b612dfe565b61039c610851366004615296565b612ec8565b61037d61086436600461526e565b612f28565b61037d610877366004615296565b6130c5565b61039c61088a3660046156d3565b61314d565b61037d61089d366004615703565b613509565b6104ff7f000000000000000000000000000000000000000000000000000000000000000081565b806108d3836135dd565b80549115157d010000000000000000000000000000000000000000000000000000000000027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff90921691909117905560405181151581526001600160a01b038316907f972890b5322556b724c8e4dec980e9d23a32918c8a236524d4b5190191601a429060200160405180910390a25050565b61096e61363e565b61097b82338360016136c4565b610983613a11565b5050565b6109e060408051610160810182525f808252602082018190529181018290526060810182905290608082019081526020015f81526020015f15158152602001606081526020015f81526020015f81526020015f81525090565b5f6109ea83613a3b565b6001600160a01b038481165f90815260086020908152604080832085548086168086529184529382902054600254835161016081018552928352600188015490961693820193909352600160a01b840463ffffffff16918101919091526001600160601b0390911692831015606082018190529394509192919060808201907e01000000000000000000000000000000000000000000000000000000000000900460ff16610ad55784547c0100000000000000000000000000000000000000000000000000000000900460ff1615610ace5782610ac8576001610ad8565b5f610ad8565b6002610ad8565b60035b6003811115610ae957610ae96152af565b81526001850154600160a01b90046001600160601b0316602082015284547d010000000000000000000000000000000000000000000000000000000000900460ff1615156040820152600785018054606090920191610b4790615743565b80601f0160208091040260200160405190810160405280929190818152602001828054610b7390615743565b8015610bbe5780601f10610b9557610100808354040283529160200191610bbe565b820191905f5260205f20905b815481529060010190602001808311610ba157829003601f168201915b50505091835250506006850154602082015260408101939093529254600160c01b900463ffffffff166060909201919091525092915050565b610c0081613a99565b50565b5f610c0c61363e565b5f610c1686613a3b565b90505f610c2286613a3b565b9050856001600160a01b0316876001600160a01b031603610c7f576040517f6a8a37770000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201526024015b60405180910390fd5b845f03610cb8576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b84841115610cfc576040517ff93627260000000000000000000000000000000000000000000000000000000081526004810185905260248101869052604401610c76565b81546001600160a01b03163303610d50576040517fff3220940000000000000000000000000000000000000000000000000000000081526001600160a01b0388166004820152336024820152604401610c76565b6001600160a01b0387165f908152600860209081526040808320338452909152902080546001600160601b031680871115610dd6576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b038a1660048201523360248201526044810182905260648101889052608401610c76565b5f610de187896157c1565b9050610def848a3384613b83565b610df9858b613d2d565b505f610e06868585613f1b565b6003870154909150610e28908c9033908c8703906001600160a01b0316613fc8565b600286018054600160601b6001600160601b038083168d900381167fffffffffffffffffffffffffffffffffffffffff0000000000000000000000008416811783900482168690039091169091027fffffffffffffffff00000000000000000000000000000000000000000000000090921617178082555f9190601c90610ed59063ffffffff7c0100000000000000000000000000000000000000000000000000000000909104166157d4565b825463ffffffff8281166101009490940a84810291021990911617909255885488549193503360e09390931b7fffffffff0000000000000000000000000000000000000000000000000000000016600160c01b9283900460c01b7bffffffff000000000000000000000000000000000000000000000000161791900460a01b77ffffffff000000000000000000000000000000000000000016171797505f610f9d7f0000000000000000000000000000000000000000000000000000000000000000426157f8565b905060405180606001604052808c6001600160601b031681526020018b6001600160601b03168152602001610fd183614057565b67ffffffffffffffff16815250600b5f8b81526020019081526020015f205f820151815f015f6101000a8154816001600160601b0302191690836001600160601b031602179055506020820151815f01600c6101000a8154816001600160601b0302191690836001600160601b031602179055506040820151815f0160186101000a81548167ffffffffffffffff021916908367ffffffffffffffff160217905550905050336001600160a01b03168c6001600160a01b03168e6001600160a01b03167f6125702d2bee26ada731a95b2e788b38f452675101afdd481d3575e013ed40798c8f8f876040516110df949392919093845260208401929092526040830152606082015260800190565b60405180910390a46110f28d33856140aa565b5050505050505050611102613a11565b949350505050565b5f61111361363e565b5f5b828110156111d4575f8484838181106111305761113061580b565b602090810292909201355f818152600b8452604090819020815160608101835290546001600160601b03808216808452600160601b830490911696830196909652600160c01b900467ffffffffffffffff169181019190915290935091159050806111a85750806040015167ffffffffffffffff1642105b156111b45750506111cc565b6111be828261417e565b6111c784615838565b935050505b600101611115565b506111dd613a11565b92915050565b5f5f6111ee84613a3b565b80549091507d010000000000000000000000000000000000000000000000000000000000900460ff16158061122f575080546001600160a01b038481169116145b80611102575050506001600160a01b039182165f90815260096020908152604080832093909416825291909152205460ff1690565b5f61126d61363e565b61127f61127983613a3b565b83613d2d565b9050611289613a11565b919050565b5f5f5f61129a84613a3b565b60028101546003909101546001600160601b0391821696600160a01b909104909116945092505050565b5f6112cd61363e565b5f6112d783613a3b565b90506112e38184613d2d565b50600581015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1691505f82900361136457600480546040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b038087169382019390935291166024820152604401610c76565b6005810180546fffffffffffffffffffffffffffffffff1690556002810180546001600160601b03600160601b8083048216869003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff9091161790556004546040518381526001600160a01b03918216918291908616907f8fc241308ffc17817e6a8c6a52a8f7cd4931dfca0c539fd35a630311c7e4c57b9060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0382811660048301526024820185905285169063c4076876906044015f604051808303815f87803b15801561146c575f5ffd5b505af115801561147e573d5f5f3e3d5ffd5b505050505050611289613a11565b611494614552565b620f42408111156114dd576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f42406024820152604401610c76565b60058190556040518181527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d598906020015b60405180910390a150565b5f61152261363e565b5f61152c83613a3b565b90506115388184613d2d565b506001600160a01b0383165f908152600860209081526040808320338452909152902080546001600160601b0316611571838383613f1b565b9350801561159e57600383015482546001600160601b03166001600160a01b03909116600160601b021782555b82546001600160a01b031633036115fd5760058301546115d0906fffffffffffffffffffffffffffffffff16856157f8565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905593505b835f03611647576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152336024820152604401610c76565b6002830180546001600160601b03600160601b8083048216889003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff9091161790556116988533866140aa565b505050611289613a11565b5f6001600160a01b0386166116e4576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b620f424085111561172d576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101869052620f42406024820152604401610c76565b60075463ffffffff81111561176e576040517f7324294000000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f000000000000000000000000000000000000000000000000000000000000000060405161179b9061520b565b6001600160a01b039091168152602001604051809103905ff0801580156117c4573d5f5f3e3d5ffd5b506001600160a01b038082165f90815260066020526040902080547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff63ffffffff868116600160c01b02919091167fffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffffff918c16600160a01b027fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff33167fffffffffffffffff000000000000000000000000000000000000000000000000909416939093179290921716177c01000000000000000000000000000000000000000000000000000000001781559089167fffffffffffffffffffffffff0000000000000000000000000000000000000000176001820155909250600781016118ea8688836158c1565b5060068101849055600780546001810182555f919091527fa66cc928b5edb82af9bd49922954155ab7b0942694bea4ce44661d9a8736c6880180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0385169081179091556040513391907f6bc205502f0f7f01159f8f15ab9955d2577b99000a072d0e0f304bc57d19676e90611992908c908c908c908c908c906159e0565b60405180910390a3505095945050505050565b5f5f6119b084613a3b565b5050506001600160a01b038281165f908152600c6020908152604080832093851683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1692909101829052905b9250929050565b5f611a12826135dd565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff1615611a7e576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610c76565b80547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167c01000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907ff37bc7d2dc2b5bd3afd83f8325fd7f602d73391cc33915689bea4c61f81b12d9905f90a25050565b5f5f611b05846135dd565b9050620f4240831115611b50576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101849052620f42406024820152604401610c76565b8054600554600160a01b90910463ffffffff1690611b6e90826157f8565b841115611bcb576005546040517fb373a7b10000000000000000000000000000000000000000000000000000000081526001600160a01b038716600482015260248101839052604481018690526064810191909152608401610c76565b6001600160a01b0385165f908152600d602052604081208054909190611c0390600160601b900467ffffffffffffffff166001615a1a565b90505f611c307f0000000000000000000000000000000000000000000000000000000000000000426157f8565b905060405180606001604052808863ffffffff168152602001611c5283614057565b67ffffffffffffffff90811682528481166020928301526001600160a01b038b165f818152600d84526040908190208551815487870151978401518616600160601b027fffffffffffffffffffffffff0000000000000000ffffffffffffffffffffffff98909616640100000000027fffffffffffffffffffffffffffffffffffffffff00000000000000000000000090911663ffffffff9092169190911717959095169290921790935580518a81529182018490527bffffffffffffffff000000000000000000000000000000000000000060a086901b168317985088917fa33d57c2b27d425b8337ce2ddcf05fb95b82d55f539585da8bcd4f2f38f0cdd9910160405180910390a3505050505092915050565b611d6f614552565b611d785f614597565b565b5f5f611d8584613a3b565b90505f611d9282866145c8565b6001600160a01b038087165f908152600860209081526040808320898516845290915290208054608084015193945090926b033b2e3c9fd0803ce800000092611de392600160601b900416906157c1565b8254611df891906001600160601b0316615a3a565b611e029190615a51565b83549094506001600160a01b0390811690861603611e4d5760408201516005840154611e4091906fffffffffffffffffffffffffffffffff166157f8565b611e4a90856157f8565b93505b50505092915050565b60015433906001600160a01b03168114611ea7576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610c76565b610c0081614597565b5f5f611eba61363e565b611ec384613a3b565b506001600160a01b038481165f908152600c6020908152604080832093871683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1691830191909152611f59576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b03808716600483015285166024820152604401610c76565b6001600160a01b038086165f9081526008602090815260408083209388168352929052908120546001600160601b03169003611fd4576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b03808716600483015285166024820152604401610c76565b611fe98585836020015163ffffffff1661488b565b604080518381526020810183905292955090935033916001600160a01b0387811692908916917f6638536ffdc636729ca4076339e65ee97edfd737618a808e63c5f93ed6472ef7910160405180910390a481156120b5576040517fc4076876000000000000000000000000000000000000000000000000000000008152336004820152602481018390526001600160a01b0386169063c4076876906044015f604051808303815f87803b15801561209e575f5ffd5b505af11580156120b0573d5f5f3e3d5ffd5b505050505b50611a01613a11565b5f6120c883613a3b565b50506001600160a01b039182165f9081526008602090815260408083209390941682529190915220546001600160601b031690565b61213c6040518060a001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81525090565b5f828152600a60209081526040808320815160608101835290546001600160601b03808216808452600160601b830490911694830194909452600160c01b900467ffffffffffffffff169181019190915291036121c8576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101849052602401610c76565b6040518060a00160405280600760a086901c63ffffffff16815481106121f0576121f061580b565b5f91825260209182902001546001600160a01b039081168352959095168186015282516001600160601b0390811660408084019190915295840151166060820152919093015167ffffffffffffffff166080909101525090565b61225261363e565b5f818152600a60209081526040808320815160608101835290546001600160601b03808216808452600160601b830490911694830194909452600160c01b900467ffffffffffffffff169181019190915291036122de576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101839052602401610c76565b806040015167ffffffffffffffff1642101561233f5760408082015190517f1d48f1080000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff9091166024820152604401610c76565b6123498282614b2d565b50610c00613a11565b61235a61363e565b805f61236582614d86565b90505f612371836135dd565b9050816020015167ffffffffffffffff164210156123d45760208201516040517fbe1154c20000000000000000000000000000000000000000000000000000000081526004810186905267ffffffffffffffff9091166024820152604401610c76565b6123de8184613d2d565b508054825163ffffffff908116600160a01b9081027fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff84161784556001600160a01b0386165f818152600d60205260409081902080547fffffffffffffffffffffffffffffffffffffffff0000000000000000ffffffff169055865190519290940492909216927fc2892dcc372e127497ffc4e6871d52c9dea4f33884203a4534e156c6eb60271e9161249f9185825263ffffffff16602082015260400190565b60405180910390a250505050610c00613a11565b6124bb61363e565b5f818152600b60209081526040808320815160608101835290546001600160601b03808216808452600160601b830490911694830194909452600160c01b900467ffffffffffffffff16918101919091529103612547576040517fed83516800000000000000000000000000000000000000000000000000000000815260048101839052602401610c76565b806040015167ffffffffffffffff164210156125a85760408082015190517f257ad8de0000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff9091166024820152604401610c76565b612349828261417e565b6125ba61363e565b336001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461261e576040517ff95c5666000000000000000000000000000000000000000000000000000000008152336004820152602401610c76565b6020811461265c5781816040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610c76929190615a89565b5f6126678284615a9c565b90506001600160a01b038111156126ae5782826040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610c76929190615a89565b6126ba8186865f6136c4565b506126c3613a11565b50505050565b6126d1614552565b62030d4081111561271a576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810182905262030d406024820152604401610c76565b60038190556040518181527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200161150e565b600754606090808410612771575050604080515f8152602081019091526111dd565b5f8361277d86846157c1565b106127915761278c84866157f8565b612793565b815b905061279f85826157c1565b67ffffffffffffffff8111156127b7576127b7615850565b6040519080825280602002602001820160405280156127e0578160200160208202803683370190505b509250845b81811015611e4d57600781815481106128005761280061580b565b5f918252602090912001546001600160a01b03168461281f88846157c1565b8151811061282f5761282f61580b565b6001600160a01b03909216602092830291909101909101526001016127e5565b6040805160c0810182525f80825260208201819052918101829052606081018290526080810182905260a08101919091525f828152600b60209081526040808320815160608101835290546001600160601b03808216808452600160601b830490911694830194909452600160c01b900467ffffffffffffffff1691810191909152910361290c576040517fed83516800000000000000000000000000000000000000000000000000000000815260048101849052602401610c76565b6040518060c00160405280600760a086901c63ffffffff16815481106129345761293461580b565b5f91825260209182902001546001600160a01b0316825260078054929091019163ffffffff60c088901c169081106121f0576121f061580b565b5f5f5f5f5f5f61297d87613a3b565b600281015460038201546004830154600590930154600160601b9092046001600160601b03169a6001600160a01b0390911699509197506fffffffffffffffffffffffffffffffff808216975070010000000000000000000000000000000090910416945092505050565b5f6129f2856135dd565b905060078101612a038486836158c1565b50818160060181905550846001600160a01b03167ff6bbcb76dfc011ca42ea51fa120e14de625bd9c1eba344be0799b1f39cb262ae858585604051612a4a93929190615ab9565b60405180910390a25050505050565b612a61614552565b60028190556040518181527f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f2369060200161150e565b5f612aa0826135dd565b80549115157c0100000000000000000000000000000000000000000000000000000000027fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff9092169190911790556040516001600160a01b038216907ff82ae9a5785e9b261d7e8bba20ced7516919ec7bdc4b18e7d916316f4991e532905f90a250565b5f612b2e826135dd565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff1615612b9a576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610c76565b80547fff00ff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e010000000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907f5fe156a1ae608364363024b95ce5154c6868342101b4e859d60434aedaec22fb905f90a25050565b612c20614552565b6001600160a01b038116612c60576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600480547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081179091556040517f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a250565b5f612ccb836135dd565b90506001600160601b03821115612d1e576040517fd6cdc4e2000000000000000000000000000000000000000000000000000000008152600481018390526001600160601b036024820152604401610c76565b600381015460028201545f91612d47916001600160601b03600160a01b909204821691166157f8565b905080831015612d9c576040517f0e2c227b0000000000000000000000000000000000000000000000000000000081526001600160a01b03851660048201526024810184905260448101829052606401610c76565b6001820180546001600160a01b03908116600160a01b6001600160601b0387160217909155604051848152908516907f5b74bae73d5a3e7c980bca2a53d2af07232b7e0c6feeaf8921496505be5480c39060200160405180910390a250505050565b5f612e0761363e565b5f5b828110156111d4575f848483818110612e2457612e2461580b565b602090810292909201355f818152600a8452604090819020815160608101835290546001600160601b03808216808452600160601b830490911696830196909652600160c01b900467ffffffffffffffff16918101919091529093509115905080612e9c5750806040015167ffffffffffffffff1642105b15612ea8575050612ec0565b612eb28282614b2d565b612ebb84615838565b935050505b600101612e09565b5f612ed161363e565b612edc82335f61488b565b5060405181815290915033906001600160a01b038416907f4c2b8e1195d2ba4424e8216e00a9c726be7ec5b218056b9d9201520832ee606e9060200160405180910390a3611289613a11565b612f3182613a3b565b50620f4240811115612f7b576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f42406024820152604401610c76565b6001600160a01b0382165f9081526008602090815260408083203384529091528120546001600160601b03169003612ff0576040517f41f1951a0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152336024820152604401610c76565b6040805180820182526001815263ffffffff83811660208084019182526001600160a01b0387165f818152600c835286812033808352908452908790209551865494517fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000009095169015157fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000ff1617610100949095169390930293909317909355925184815290917ffea010ad7e3c991128e1557e5d4c63418c52fad93539ee226126ecad115f6c7d910160405180910390a35050565b6130cd614552565b600180546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556131155f546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b5f61315661363e565b5f61316085613a3b565b9050835f0361319b576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b838311156131df576040517ff93627260000000000000000000000000000000000000000000000000000000081526004810184905260248101859052604401610c76565b6001600160a01b0385165f908152600860209081526040808320338452909152902080546001600160601b031680861115613265576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201523360248201526044810182905260648101879052608401610c76565b61326f8388613d2d565b505f61327c848484613f1b565b600385015490915061329e90899033908a8603906001600160a01b0316613fc8565b6002840180547fffffffffffffffff00000000000000000000000000000000000000000000000081166001600160601b038083168b90038116918217600160601b7fffffffffffffffffffffffffffffffffffffffff000000000000000000000000909416909217839004811685900316909102178082555f91600160c01b90910463ffffffff16906018613332836157d4565b82546101009290920a63ffffffff818102199093169183160217909155865490821692503360c09290921b7bffffffff00000000000000000000000000000000000000000000000016600160c01b90910460a01b77ffffffff000000000000000000000000000000000000000016171795505f6133cf7f0000000000000000000000000000000000000000000000000000000000000000426157f8565b905060405180606001604052808a6001600160601b03168152602001896001600160601b0316815260200161340383614057565b67ffffffffffffffff9081169091525f898152600a6020908152604091829020845181548684015196850151909516600160c01b0277ffffffffffffffffffffffffffffffffffffffffffffffff6001600160601b03978816600160601b027fffffffffffffffff000000000000000000000000000000000000000000000000909716979092169690961794909417939093169390931790915580518b81529182018a9052810182905233906001600160a01b038c169089907f34d4f7be930d0bb834f41087796564e29732f31fece50be5078869a0bace39c19060600160405180910390a46134f48a33856140aa565b505050505050613502613a11565b9392505050565b613512836135dd565b506001600160a01b038216613553576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b038381165f8181526009602090815260408083209487168084529482529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001686151590811790915591519182527f25557d42359d3b55deb33916ece1da5e32800e8a9fa1da727ad3d254ba1b73bc910160405180910390a3505050565b5f6135e782613a3b565b80549091506001600160a01b03163314611289576040517f4685296a0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152336024820152604401610c76565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15613697576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b611d7860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614e48565b5f6136ce85613a3b565b9050825f03613709576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b613714818686614e4f565b61371e8186613d2d565b506002810154600382015460018301546001600160601b0392831692600160a01b92839004811692909104168561375583856157f8565b61375f91906157f8565b11156137d7578661377082846157f8565b60018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b0390931660048401526024830191909152600160a01b90046001600160601b0316604482015260648101869052608401610c76565b6001600160a01b038088165f908152600860209081526040808320938a168352929052908120805490916001600160601b0390911690613818868484613f1b565b60028701549091505f90829061383f908b90600160601b90046001600160601b03166157f8565b61384991906157c1565b90506001600160601b0361385d86836157f8565b11156138cf5760028701548b90613885908790600160601b90046001600160601b03166157f8565b6040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b0390921660048301526024820152604481018a9052606401610c76565b6138f18b8b6138de8c876157f8565b60038b01546001600160a01b0316613fc8565b6138fb89876157f8565b6002880180546001600160601b03848116600160601b027fffffffffffffffff0000000000000000000000000000000000000000000000009092169316929092179190911790556040518981526001600160a01b038b811691908d16907fe5541a6b6103d4fa7e021ed54fad39c66f27a76bd13d374cf6240ae6bd0bb72b9060200160405180910390a387156139c5576139c06001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168b8d8c61506d565b6139f9565b6139f96001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168c8b6150e9565b613a048b8b846140aa565b5050505050505050505050565b611d785f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006136be565b6001600160a01b038082165f9081526006602052604090208054909116611289576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610c76565b613aa281613a3b565b506001600160a01b0381165f908152600c6020908152604080832033845290915290205460ff16613b10576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152336024820152604401610c76565b6001600160a01b0381165f818152600c6020908152604080832033808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000000169055519092917f4b547bf122fd275de9955bb535b6820a7f27661999230207c6bd7913fa91bec691a350565b613b8e848484614e4f565b600384015460028501545f91613bb7916001600160601b03600160a01b909204821691166157f8565b6001860154909150600160a01b90046001600160601b0316613bd983836157f8565b1115613c455760018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038616600482015260248101839052600160a01b9091046001600160601b0316604482015260648101839052608401610c76565b600385015460028601545f91613c76916001600160601b03600160a01b909204821691600160601b909104166157f8565b90506001600160601b03613c8a84836157f8565b1115613cdb576040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201526024810182905260448101849052606401610c76565b828660030160148282829054906101000a90046001600160601b0316613d019190615adc565b92506101000a8154816001600160601b0302191690836001600160601b03160217905550505050505050565b5f5f613d3984846145c8565b8051925090505f829003613d50575f9150506111dd565b60808101516003850180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0390921691909117905560a0810151600485015560408101516005850180545f90613dc29084906fffffffffffffffffffffffffffffffff16615afb565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555080602001518460050160108282829054906101000a90046fffffffffffffffffffffffffffffffff16613e2b9190615afb565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508184600201600c8282829054906101000a90046001600160601b0316613e879190615adc565b92506101000a8154816001600160601b0302191690836001600160601b03160217905550826001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d83836020015184604001518560600151604051613f0c949392919093845260208401929092526040830152606082015260800190565b60405180910390a25092915050565b5f815f03613f2a57505f613502565b825460038501545f91613f50916001600160a01b03600160601b90920482169116615b23565b613f63906001600160a01b031684615a3a565b9050613f7b6b033b2e3c9fd0803ce800000082615a51565b91505f613f946b033b2e3c9fd0803ce800000084615a3a565b613f9e90836157c1565b90508015613fbf5780866004015f828254613fb991906157f8565b90915550505b50509392505050565b815f03613ffb576001600160a01b038085165f9081526008602090815260408083209387168352929052908120556126c3565b6040805180820182526001600160601b0380851682526001600160a01b0380851660208085019182528983165f908152600882528681208a85168252909152949094209251935116600160601b02921691909117905550505050565b5f67ffffffffffffffff8211156140a657604080517f6dfcc650000000000000000000000000000000000000000000000000000000008152600481019190915260248101839052604401610c76565b5090565b805f036140b657505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b836040516140fb91815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b158015614163575f5ffd5b505af1158015614175573d5f5f3e3d5ffd5b50505050505050565b5f828152600b60205260408120819055600780548492919063ffffffff60a085901c169081106141b0576141b061580b565b5f918252602082200154600780546001600160a01b0390921693509063ffffffff60c088901c169081106141e6576141e661580b565b5f91825260208083209091015486516001600160a01b0386811685526006909352604080852060020180546001600160601b03600160601b808304821695909503169093027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff909316929092179091559116808352912090915061426a8183613d2d565b50602085015185515f9161427d91615b42565b6001600160a01b038085165f908152600860209081526040808320938a16835292905290812080546001600160601b039384169450909216906142c1858484613f1b565b60038601549091506142e39087908a90858801906001600160a01b0316613fc8565b838560030160148282829054906101000a90046001600160601b03160392506101000a8154816001600160601b0302191690836001600160601b0316021790555083856002015f8282829054906101000a90046001600160601b03160192506101000a8154816001600160601b0302191690836001600160601b03160217905550808486600201600c9054906101000a90046001600160601b0316010385600201600c6101000a8154816001600160601b0302191690836001600160601b03160217905550876001600160a01b0316866001600160a01b0316886001600160a01b03167f5a3c4338772b33b0ed35f289272902877c9aea4f3ece7dd6363a3aa8b3396fd08d8d5f01518e602001513360405161442b94939291909384526001600160601b039283166020850152911660408301526001600160a01b0316606082015260800190565b60405180910390a48684156144b1576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0388811660048301526024820187905282169063c4076876906044015f604051808303815f87803b15801561449a575f5ffd5b505af11580156144ac573d5f5f3e3d5ffd5b505050505b60208a01516001600160601b0316156145475760208a01516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526001600160601b0390911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015614530575f5ffd5b505af1158015614542573d5f5f3e3d5ffd5b505050505b613a04878a846140aa565b5f546001600160a01b03163314611d78576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610c76565b600180547fffffffffffffffffffffffff0000000000000000000000000000000000000000169055610c008161511f565b6145fb6040518060c001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b03908116608083015260028401546040517f70a082310000000000000000000000000000000000000000000000000000000081528483166004820152600160601b9091046001600160601b0316915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa1580156146a0573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906146c49190615b61565b90508181116146d45750506111dd565b600485015460a08401525f6146e983836157c1565b60038701549091505f906001600160601b03600160a01b9091048116906147119086906157c1565b61471b91906157c1565b905080821115614729578091505b818552600354620f42409061473e9084615a3a565b6147489190615a51565b602086018190528754620f424091600160a01b90910463ffffffff169061476f90856157c1565b6147799190615a3a565b6147839190615a51565b60408601819052602086015161479990846157c1565b6147a391906157c1565b606086015260028701546001600160601b03165f8190036147e2578560600151866040018181516147d491906157f8565b9052505f6060870152614880565b606086015115614880575f8660a001516b033b2e3c9fd0803ce8000000886060015161480e9190615a3a565b61481891906157f8565b90505f6148258383615a51565b60808901519091505f90614840906001600160a01b036157c1565b90508082111561484e578091505b818960800181815161486091906157f8565b90525061486d8483615a3a565b61487790846157c1565b60a08a01525050505b505050505092915050565b5f5f5f61489786613a3b565b90506148a4818787614e4f565b6148ae8187613d2d565b506001600160a01b038087165f90815260086020908152604080832093891683529290522080546001600160601b03166148e9838383613f1b565b83549095506001600160a01b039081169088160361494f576005830154614922906fffffffffffffffffffffffffffffffff16866157f8565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905594505b845f0361499b576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b03808a16600483015288166024820152604401610c76565b620f42406149a98787615a3a565b6149b39190615a51565b93505f6149c085876157c1565b600285015460038601549192506001600160601b03908116915f916149ed91600160a01b900416836157f8565b6001870154909150600160a01b90046001600160601b0316614a0f84836157f8565b1115614a7b5760018601546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038d16600482015260248101839052600160a01b9091046001600160601b0316604482015260648101849052608401610c76565b614a9d8b8b614a8a86886157f8565b60038a01546001600160a01b0316613fc8565b614aa783836157f8565b60029096018054600160601b6001600160601b039889167fffffffffffffffffffffffffffffffffffffffff000000000000000000000000831681178290048a168b9003909916027fffffffffffffffff000000000000000000000000000000000000000000000000909116909717969096179095555094989397509295505050505050565b5f828152600a60205260408120819055600780548492919063ffffffff60a085901c16908110614b5f57614b5f61580b565b5f91825260208083209091015485516001600160a01b03909116808452600683526040842060020180546001600160601b03600160601b808304821695909503169093027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90931692909217909155908501518551919350614be091615b42565b6001600160601b03169050826001600160a01b0316826001600160a01b0316867f4c22bf43a6352db2ee123dcc2cb8627db05983c652a911e501dccaa252b80fa7875f0151886020015133604051614c62939291906001600160601b0393841681529190921660208201526001600160a01b0391909116604082015260600190565b60405180910390a4818115614ce8576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0385811660048301526024820184905282169063c4076876906044015f604051808303815f87803b158015614cd1575f5ffd5b505af1158015614ce3573d5f5f3e3d5ffd5b505050505b60208501516001600160601b031615614d7e5760208501516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526001600160601b0390911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015614d67575f5ffd5b505af1158015614d79573d5f5f3e3d5ffd5b505050505b505050505050565b60408051606080820183525f80835260208084018290529284018190526001600160a01b0385168152600d8352839020835191820184525463ffffffff8116825267ffffffffffffffff64010000000082048116938301849052600160601b90910416928101929092521580614e0e5750806040015167ffffffffffffffff1660a083901c14155b15611289576040517f70c2103100000000000000000000000000000000000000000000000000000000815260048101839052602401610c76565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff16614f1e5782547e01000000000000000000000000000000000000000000000000000000000000900460ff1615614ee1576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610c76565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610c76565b82546001600160a01b03908116908216819003614f3b5750505050565b83547d010000000000000000000000000000000000000000000000000000000000900460ff168015614f9257506001600160a01b038084165f9081526009602090815260408083209386168352929052205460ff16155b15614fdc576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b03808516600483015283166024820152604401610c76565b6001600160a01b038084165f908152600860209081526040808320938516835292905220546002546001600160601b0390911690811015615066576002546040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152602481018390526044810191909152606401610c76565b5050505050565b6040516001600160a01b0384811660248301528381166044830152606482018390526126c39186918216906323b872dd906084015b604051602081830303815290604052915060e01b6020820180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff8381831617835250505050615186565b6040516001600160a01b0383811660248301526044820183905261511a91859182169063a9059cbb906064016150a2565b505050565b5f80546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b5f5f60205f8451602086015f885af1806151a5576040513d5f823e3d81fd5b50505f513d915081156151bc5780600114156151c9565b6001600160a01b0384163b155b156126c3576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610c76565b6103d580615b7983390190565b80356001600160a01b0381168114611289575f5ffd5b80358015158114611289575f5ffd5b5f5f6040838503121561524e575f5ffd5b61525783615218565b91506152656020840161522e565b90509250929050565b5f5f6040838503121561527f575f5ffd5b61528883615218565b946020939093013593505050565b5f602082840312156152a6575f5ffd5b61350282615218565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60048110615311577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b5f81518084528060208401602086015e5f6020828601015260207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011685010191505092915050565b6020815261537b6020820183516001600160a01b03169052565b5f602083015161539660408401826001600160a01b03169052565b506040830151606083015260608301516153b4608084018215159052565b5060808301516153c760a08401826152dc565b5060a083015160c083015260c08301516153e560e084018215159052565b5060e0830151610160610100840152615402610180840182615315565b90506101008401516101208401526101208401516101408401526101408401516101608401528091505092915050565b5f5f5f5f60808587031215615445575f5ffd5b61544e85615218565b935061545c60208601615218565b93969395505050506040820135916060013590565b5f5f60208385031215615482575f5ffd5b823567ffffffffffffffff811115615498575f5ffd5b8301601f810185136154a8575f5ffd5b803567ffffffffffffffff8111156154be575f5ffd5b8560208260051b84010111156154d2575f5ffd5b6020919091019590945092505050565b5f5f604083850312156154f3575f5ffd5b6154fc83615218565b915061526560208401615218565b5f6020828403121561551a575f5ffd5b5035919050565b5f5f83601f840112615531575f5ffd5b50813567ffffffffffffffff811115615548575f5ffd5b602083019150836020828501011115611a01575f5ffd5b5f5f5f5f5f60808688031215615573575f5ffd5b61557c86615218565b945060208601359350604086013567ffffffffffffffff81111561559e575f5ffd5b6155aa88828901615521565b96999598509660600135949350505050565b5f5f5f5f606085870312156155cf575f5ffd5b6155d885615218565b935060208501359250604085013567ffffffffffffffff8111156155fa575f5ffd5b61560687828801615521565b95989497509550505050565b5f5f60408385031215615623575f5ffd5b50508035926020909101359150565b602080825282518282018190525f918401906040840190835b818110156156725783516001600160a01b031683526020938401939092019160010161564b565b509095945050505050565b5f5f5f5f60608587031215615690575f5ffd5b61569985615218565b9350602085013567ffffffffffffffff8111156156b4575f5ffd5b6156c087828801615521565b9598909750949560400135949350505050565b5f5f5f606084860312156156e5575f5ffd5b6156ee84615218565b95602085013595506040909401359392505050565b5f5f5f60608486031215615715575f5ffd5b61571e84615218565b925061572c60208501615218565b915061573a6040850161522e565b90509250925092565b600181811c9082168061575757607f821691505b60208210810361578e577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818103818111156111dd576111dd615794565b5f63ffffffff821663ffffffff81036157ef576157ef615794565b60010192915050565b808201808211156111dd576111dd615794565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f5f19820361584957615849615794565b5060010190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b601f82111561511a57805f5260205f20601f840160051c810160208510156158a25750805b601f840160051c820191505b81811015615066575f81556001016158ae565b67ffffffffffffffff8311156158d9576158d9615850565b6158ed836158e78354615743565b8361587d565b5f601f84116001811461591e575f85156159075750838201355b5f19600387901b1c1916600186901b178355615066565b5f838152602081207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08716915b8281101561596b578685013582556020948501946001909201910161594b565b5086821015615987575f1960f88860031b161c19848701351681555b505060018560011b0183555050505050565b81835281816020850137505f602082840101525f60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f840116840101905092915050565b6001600160a01b0386168152846020820152608060408201525f615a08608083018587615999565b90508260608301529695505050505050565b67ffffffffffffffff81811683821601908111156111dd576111dd615794565b80820281158282048414176111dd576111dd615794565b5f82615a84577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b602081525f611102602083018486615999565b803560208310156111dd575f19602084900360031b1b1692915050565b604081525f615acc604083018587615999565b9050826020830152949350505050565b6001600160601b0381811683821601908111156111dd576111dd615794565b6fffffffffffffffffffffffffffffffff81811683821601908111156111dd576111dd615794565b6001600160a01b0382811682821603908111156111dd576111dd615794565b6001600160601b0382811682821603908111156111dd576111dd615794565b5f60208284031215615b71575f5ffd5b505191905056fe60c060405234801561000f575f5ffd5b506040516103d53803806103d583398101604081905261002e91610043565b336080526001600160a01b031660a052610070565b5f60208284031215610053575f5ffd5b81516001600160a01b0381168114610069575f5ffd5b9392505050565b60805160a05161033961009c5f395f818160ad015261015f01525f81816048015260e701526103395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c80637b10399914610043578063c407687614610093578063fc0c546a146100a8575b5f5ffd5b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff909116815260200160405180910390f35b6100a66100a13660046102c1565b6100cf565b005b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610145576040517f4e3b28ba0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61018673ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016838361018a565b5050565b6040805173ffffffffffffffffffffffffffffffffffffffff8416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb0000000000000000000000000000000000000000000000000000000017905261021790849061021c565b505050565b5f5f60205f8451602086015f885af18061023b576040513d5f823e3d81fd5b50505f513d9150811561025257806001141561026c565b73ffffffffffffffffffffffffffffffffffffffff84163b155b156102bb576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260240161013c565b50505050565b5f5f604083850312156102d2575f5ffd5b823573ffffffffffffffffffffffffffffffffffffffff811681146102f5575f5ffd5b94602093909301359350505056fea2646970667358221220232874f6969964fc69de5176072ee9cd22a3f75cacfd47245ccda280f23682b664736f6c634300081e0033a26469706673582212201100a0d89cf4b2f9f9cd964a4ff921ab59361199edaa5c15c3f61d6ceda97f7564736f6c634300081e0033" as const;
+export const poolRegistryBytecode = "0x6101206040523060e052348015610014575f5ffd5b5060405161a8da38038061a8da833981016040819052610033916101c3565b8282826001600160a01b03831661005d576040516349e9de4360e11b815260040160405180910390fd5b81811061008a576040516232e18760e61b8152600481018290526024810183905260440160405180910390fd5b6001600160a01b0390921660805260a05260c0526040518390839083906100b0906101b6565b6001600160a01b03909316835260208301919091526040820152606001604051809103905ff0801580156100e6573d5f5f3e3d5ffd5b506001600160a01b0316610100526100fc610104565b505050610202565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156101545760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b03908116146101b35780546001600160401b0319166001600160401b0390811782556040519081527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50565b615610806152ca83390190565b5f5f5f606084860312156101d5575f5ffd5b83516001600160a01b03811681146101eb575f5ffd5b602085015160409095015190969495509392505050565b60805160a05160c05160e0516101005161503e61028c5f395f818161065a01526127da01525f81816133530152818161337c015261360101525f6104d101525f8181610bf0015281816126290152818161292c015261298f01525f8181610ccd01528181611d7c01528181612da501528181612ddf015281816134220152613751015261503e5ff3fe608060405260043610610434575f3560e01c806379ba509711610237578063c5f530af1161013c578063e7f00647116100b7578063f22bb78511610087578063f522f8cf1161006d578063f522f8cf14610c83578063fa337b1514610ca2578063fc0c546a14610cbc575f5ffd5b8063f22bb78514610a14578063f2fde38b14610c64575f5ffd5b8063e7f0064714610a14578063e86351251461051f578063eb82a1d514610c45578063f1c4a03714610694575f5ffd5b8063d75629cf1161010c578063def5041c116100f2578063def5041c1461051f578063e30c397814610c31578063e74b981b1461051f575f5ffd5b8063d75629cf146106b3578063dcaaa61b1461051f575f5ffd5b8063c5f530af14610b65578063c624275214610b98578063cdc747dd14610bdf578063d28b1ebe14610c12575f5ffd5b806391889d08116101cc578063a4c0ed361161019c578063b13aa2d611610182578063b13aa2d6146106b3578063bbe9583714610ac1578063c16fe90714610ae0575f5ffd5b8063a4c0ed3614610a4d578063ad3cb1cc14610a6c575f5ffd5b806391889d0814610a145780639998662f14610a2e5780639da4487c146106b35780639de1322e146106b3575f5ffd5b806387a632311161020757806387a632311461095b57806389b4550d1461051f5780638da5cb5b146109cd5780638eec5d70146109e1575f5ffd5b806379ba5097146108ea5780637e2439a8146108fe57806382dda22d1461091d5780638460bffd1461093c575f5ffd5b80632d80caa51161033d57806352d1902d116102d2578063595aeb50116102a2578063715018a611610288578063715018a6146108985780637364874d146108ac578063779bcb9b146108cb575f5ffd5b8063595aeb501461051f57806367cf42e31461087e575f5ffd5b806352d1902d146107e257806353bc008d146107f6578063573401361461081557806358f858801461084b575f5ffd5b806341a8f4a11161030d57806341a8f4a11461071f57806342d866931461077457806346904840146107935780634f1ef286146107cf575f5ffd5b80632d80caa51461069457806332b529f6146106b35780633d6aa5e1146106cd5780633f3bb366146106ec575f5ffd5b8063101c7b42116103cd5780631807da281161039d5780631e7ff8f6116103835780631e7ff8f6146105f45780632983191d146106285780632d5537b014610649575f5ffd5b80631807da281461051f5780631de9d9b6146105d5575f5ffd5b8063101c7b4214610554578063109c5c54146105735780631404633c146105925780631450a7bf146105a6575f5ffd5b806305a9d19d1161040857806305a9d19d146104c057806306bfa938146104f35780630a68f31f1461051f5780630d720bbc1461053e575f5ffd5b80620d795914610438578063019e272914610459578063026e402b1461047857806302d4835a14610497575b5f5ffd5b348015610443575f5ffd5b506104576104523660046146b4565b610cef565b005b348015610464575f5ffd5b506104576104733660046146e7565b610cfb565b348015610483575f5ffd5b5061045761049236600461472e565b61108f565b3480156104a2575f5ffd5b506104ad62030d4081565b6040519081526020015b60405180910390f35b3480156104cb575f5ffd5b506104ad7f000000000000000000000000000000000000000000000000000000000000000081565b3480156104fe575f5ffd5b5061051261050d366004614758565b6110ac565b6040516104b79190614807565b34801561052a575f5ffd5b50610457610539366004614758565b6113a6565b348015610549575f5ffd5b506104ad620f424081565b34801561055f575f5ffd5b506104ad61056e3660046148d8565b6113b1565b34801561057e575f5ffd5b506104ad61058d36600461491b565b6113c2565b34801561059d575f5ffd5b506104ad602081565b3480156105b1575f5ffd5b506105c56105c036600461498c565b6113d1565b60405190151581526020016104b7565b3480156105e0575f5ffd5b506104ad6105ef366004614758565b611471565b3480156105ff575f5ffd5b5061061361060e366004614758565b61149b565b604080519283526020830191909152016104b7565b348015610633575f5ffd5b5061063c6114e7565b6040516104b791906149c3565b348015610654575f5ffd5b5061067c7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016104b7565b34801561069f575f5ffd5b506104ad6106ae366004614758565b611569565b3480156106be575f5ffd5b50610457610539366004614a0e565b3480156106d8575f5ffd5b506104ad6b033b2e3c9fd0803ce800000081565b3480156106f7575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434203546104ad565b34801561072a575f5ffd5b506105c5610739366004614758565b6001600160a01b03165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d6020526040902054151590565b34801561077f575f5ffd5b506104ad61078e366004614758565b611572565b34801561079e575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434202546001600160a01b031661067c565b6104576107dd366004614a52565b61173c565b3480156107ed575f5ffd5b506104ad611757565b348015610801575f5ffd5b5061067c610810366004614b57565b611785565b348015610820575f5ffd5b5061083461082f36600461498c565b611797565b6040805192151583526020830191909152016104b7565b348015610856575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434201546104ad565b348015610889575f5ffd5b506104ad61058d36600461472e565b3480156108a3575f5ffd5b50610457611819565b3480156108b7575f5ffd5b506104576108c6366004614bb6565b61182c565b3480156108d6575f5ffd5b506104ad6108e536600461498c565b611839565b3480156108f5575f5ffd5b50610457611942565b348015610909575f5ffd5b5061061361091836600461498c565b6119a0565b348015610928575f5ffd5b506104ad61093736600461498c565b6119aa565b348015610947575f5ffd5b506104ad610956366004614758565b611a0d565b348015610966575f5ffd5b5061097a610975366004614a0e565b611a2f565b6040516104b791905f60a0820190506001600160a01b0383511682526001600160a01b03602084015116602083015260408301516040830152606083015160608301526080830151608083015292915050565b3480156109d8575f5ffd5b5061067c611beb565b3480156109ec575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434205546104ad565b348015610a1f575f5ffd5b5061045761045236600461472e565b348015610a39575f5ffd5b50610457610a48366004614a0e565b611c1f565b348015610a58575f5ffd5b50610457610a67366004614bf4565b611d69565b348015610a77575f5ffd5b50610ab46040518060400160405280600581526020017f352e302e3000000000000000000000000000000000000000000000000000000081525081565b6040516104b79190614c4c565b348015610acc575f5ffd5b5061063c610adb366004614c5e565b611e80565b348015610aeb575f5ffd5b50610aff610afa366004614a0e565b611fbf565b6040516104b791905f60c0820190506001600160a01b0383511682526001600160a01b0360208401511660208301526001600160a01b036040840151166040830152606083015160608301526080830151608083015260a083015160a083015292915050565b348015610b70575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200546104ad565b348015610ba3575f5ffd5b50610bb7610bb2366004614758565b612161565b604080519586526020860194909452928401919091526060830152608082015260a0016104b7565b348015610bea575f5ffd5b506104ad7f000000000000000000000000000000000000000000000000000000000000000081565b348015610c1d575f5ffd5b50610457610c2c366004614c7e565b6121e9565b348015610c3c575f5ffd5b5061067c6121f1565b348015610c50575f5ffd5b506104ad610c5f36600461491b565b612219565b348015610c6f575f5ffd5b50610457610c7e366004614758565b61233a565b348015610c8e575f5ffd5b506104ad610c9d366004614cd6565b61234b565b348015610cad575f5ffd5b506104576108c6366004614d08565b348015610cc7575f5ffd5b5061067c7f000000000000000000000000000000000000000000000000000000000000000081565b610cf76127d8565b5050565b5f610d04612816565b805490915060ff68010000000000000000820416159067ffffffffffffffff165f81158015610d305750825b90505f8267ffffffffffffffff166001148015610d4c5750303b155b905081158015610d5a575080155b15610d91576040517ff92ee8a900000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b84547fffffffffffffffffffffffffffffffffffffffffffffffff00000000000000001660011785558315610df25784547fffffffffffffffffffffffffffffffffffffffffffffff00ffffffffffffffff16680100000000000000001785555b6001600160a01b038716610e32576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b62030d40881115610e80576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810189905262030d4060248201526044015b60405180910390fd5b610e898661283e565b610e92866129bb565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342008981557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342018990557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420280547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038a16179055620186a07f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420355604080518b815290517f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f236916020908290030190a16040518981527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200160405180910390a16040516001600160a01b038916907f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a2604051620186a081527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d5989060200160405180910390a15083156110845784547fffffffffffffffffffffffffffffffffffffffffffffff00ffffffffffffffff168555604051600181527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b505050505050505050565b6110976129cc565b6110a48233836001612a52565b610cf7612e1e565b61110560408051610160810182525f808252602082018190529181018290526060810182905290608082019081526020015f81526020015f15158152602001606081526020015f81526020015f81526020015f81525090565b5f61110f83612e48565b90505f7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b038581165f90815260069290920160209081526040808420865490931684529190528120546bffffffffffffffffffffffff1691507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420054604080516101608101825285546001600160a01b038082168352600188015416602083015274010000000000000000000000000000000000000000810463ffffffff16928201929092529184101560608301819052925060808201907e01000000000000000000000000000000000000000000000000000000000000900460ff166112595784547c0100000000000000000000000000000000000000000000000000000000900460ff1615611252578261124c57600161125c565b5f61125c565b600261125c565b60035b600381111561126d5761126d614773565b815260018501547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16602082015284547d010000000000000000000000000000000000000000000000000000000000900460ff16151560408201526007850180546060909201916112e190614d4c565b80601f016020809104026020016040519081016040528092919081815260200182805461130d90614d4c565b80156113585780601f1061132f57610100808354040283529160200191611358565b820191905f5260205f20905b81548152906001019060200180831161133b57829003601f168201915b505050918352505060068501546020820152604081019390935292547801000000000000000000000000000000000000000000000000900463ffffffff166060909201919091525092915050565b6113ae6127d8565b50565b5f6113ba6127d8565b949350505050565b5f6113cb6127d8565b92915050565b5f5f6113dc84612e48565b80549091507d010000000000000000000000000000000000000000000000000000000000900460ff16158061141d575080546001600160a01b038481169116145b806113ba575050506001600160a01b039182165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342076020908152604080832093909416825291909152205460ff1690565b5f61147a6129cc565b61148c61148683612e48565b83612ec5565b9050611496612e1e565b919050565b5f5f5f6114a784612e48565b60028101546003909101546bffffffffffffffffffffffff9182169674010000000000000000000000000000000000000000909104909116945092505050565b60607f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200600c0180548060200260200160405190810160405280929190818152602001828054801561155f57602002820191905f5260205f20905b81546001600160a01b03168152600190910190602001808311611541575b5050505050905090565b5f6114966127d8565b5f61157b6129cc565b5f61158583612e48565b90506115918184612ec5565b506001600160a01b0383165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff166115ee8383836131be565b9350801561162957600383015482546bffffffffffffffffffffffff166001600160a01b039091166c01000000000000000000000000021782555b82546001600160a01b0316330361168857600583015461165b906fffffffffffffffffffffffffffffffff1685614dca565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905593505b835f036116d2576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152336024820152604401610e77565b6002830180546bffffffffffffffffffffffff6c010000000000000000000000008083048216889003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff909116179055611731853386613274565b505050611496612e1e565b611744613348565b61174d82613418565b610cf782826134f5565b5f6117606135f6565b507f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc90565b5f61178e6127d8565b95945050505050565b5f5f6117a284612e48565b5050506001600160a01b038281165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832093851683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1692909101829052905b9250929050565b611821613658565b61182a5f6136a3565b565b6118346127d8565b505050565b5f5f61184484612e48565b90505f61185182866136ac565b6001600160a01b038681165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342066020908152604080832089851684529091529020805460a084015193945090926b033b2e3c9fd0803ce8000000926118ca926c0100000000000000000000000090041690614ddd565b82546118e491906bffffffffffffffffffffffff16614df0565b6118ee9190614e07565b83549094506001600160a01b0390811690861603611939576060820151600584015461192c91906fffffffffffffffffffffffffffffffff16614dca565b6119369085614dca565b93505b50505092915050565b338061194c6121f1565b6001600160a01b031614611997576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610e77565b6113ae816136a3565b5f5f6118126127d8565b5f6119b483612e48565b50506001600160a01b039182165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083209390941682529190915220546bffffffffffffffffffffffff1690565b5f611a1782612e48565b600801546bffffffffffffffffffffffff1692915050565b611a6e6040518060a001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81525090565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420860209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103611b3c576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101849052602401610e77565b6040518060a00160405280611b6e7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b60050160a086901c63ffffffff1681548110611b8c57611b8c614e3f565b5f91825260209182902001546001600160a01b039081168352959095168186015282516bffffffffffffffffffffffff90811660408084019190915295840151166060820152919093015167ffffffffffffffff166080909101525090565b5f807f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c1993005b546001600160a01b031692915050565b611c276129cc565b5f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420860209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103611cf5576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101839052602401610e77565b806040015167ffffffffffffffff16421015611d565760408082015190517f1d48f1080000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff9091166024820152604401610e77565b611d608282613a2c565b506113ae612e1e565b611d716129cc565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614611dd5576040517ff95c5666000000000000000000000000000000000000000000000000000000008152336004820152602401610e77565b60208114611e135781816040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610e77929190614e6c565b5f611e1e8284614e9a565b90506001600160a01b03811115611e655782826040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610e77929190614e6c565b611e718186865f612a52565b50611e7a612e1e565b50505050565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420554606090808410611ec1575050604080515f8152602081019091526113cb565b5f83611ecd8684614ddd565b10611ee157611edc8486614dca565b611ee3565b815b9050611eef8582614ddd565b67ffffffffffffffff811115611f0757611f07614a25565b604051908082528060200260200182016040528015611f30578160200160208202803683370190505b509250845b81811015611939577f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434205805482908110611f7057611f70614e3f565b5f918252602090912001546001600160a01b031684611f8f8884614ddd565b81518110611f9f57611f9f614e3f565b6001600160a01b0390921660209283029190910190910152600101611f35565b6040805160c0810182525f808252602080830182905282840182905260608084018390526080840183905260a084018390528583527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434209825284832085519182018652546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff169481019490945291929190036120ba576040517fed83516800000000000000000000000000000000000000000000000000000000815260048101849052602401610e77565b6040518060c001604052806120ec7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b60050160a086901c63ffffffff168154811061210a5761210a614e3f565b5f91825260209182902001546001600160a01b03168252017f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420060050160c086901c63ffffffff1681548110611b8c57611b8c614e3f565b5f5f5f5f5f5f61217087612e48565b6002810154600382015460048301546005909301546c010000000000000000000000009092046bffffffffffffffffffffffff169a6001600160a01b0390911699509197506fffffffffffffffffffffffffffffffff808216975070010000000000000000000000000000000090910416945092505050565b611e7a6127d8565b5f807f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c00611c0f565b5f6122226129cc565b5f5b82811015612331575f84848381811061223f5761223f614e3f565b9050602002013590505f6122707f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b5f8381526008919091016020908152604091829020825160608101845290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff169281019290925290915015806123055750806040015167ffffffffffffffff1642105b15612311575050612329565b61231b8282613a2c565b61232484614ed6565b935050505b600101612224565b506113cb612e1e565b612342613658565b6113ae81613d05565b5f6123546129cc565b5f61235e85612e48565b9050835f03612399576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b838311156123dd576040517ff93627260000000000000000000000000000000000000000000000000000000081526004810184905260248101859052604401610e77565b6001600160a01b0385165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff1680861115612487576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201523360248201526044810182905260648101879052608401610e77565b82546001600160a01b031633036124ac576124ac83886124a78985614ddd565b613da2565b6124b68388612ec5565b505f6124c38484846131be565b60038501549091506124e590899033908a8603906001600160a01b0316613e08565b6002840180547fffffffffffffffff00000000000000000000000000000000000000000000000081166bffffffffffffffffffffffff8083168b900381169182176c010000000000000000000000007fffffffffffffffffffffffffffffffffffffffff000000000000000000000000909416909217839004811685900316909102178082555f91780100000000000000000000000000000000000000000000000090910463ffffffff1690601861259c83614f0d565b82546101009290920a63ffffffff818102199093169183160217909155865490821692503360c09290921b7bffffffff00000000000000000000000000000000000000000000000016780100000000000000000000000000000000000000000000000090910460a01b77ffffffff000000000000000000000000000000000000000016171795505f61264e7f000000000000000000000000000000000000000000000000000000000000000042614dca565b905060405180606001604052808a6bffffffffffffffffffffffff168152602001896bffffffffffffffffffffffff16815260200161268c83613ede565b67ffffffffffffffff1690527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342005f898152600891909101602090815260409182902083518154858401519585015167ffffffffffffffff1678010000000000000000000000000000000000000000000000000277ffffffffffffffffffffffffffffffffffffffffffffffff6bffffffffffffffffffffffff9788166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909316979093169690961717169390931790925580518b81529182018a9052810182905233906001600160a01b038c169089907f34d4f7be930d0bb834f41087796564e29732f31fece50be5078869a0bace39c19060600160405180910390a46127c38a3385613274565b5050505050506127d1612e1e565b9392505050565b7f0000000000000000000000000000000000000000000000000000000000000000365f80375f5f365f845af43d5f5f3e80612811573d5ffd5b503d5ff35b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a006113cb565b806001600160a01b03163b5f0361288c576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610e77565b5f816001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa9250505080156128e7575060408051601f3d908101601f191682019092526128e491810190614f31565b60015b612928576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610e77565b90507f00000000000000000000000000000000000000000000000000000000000000008111610cf7576040517fb08347030000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602481018290527f00000000000000000000000000000000000000000000000000000000000000006044820152606401610e77565b6129c3613f31565b6113ae81613f6f565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612a25576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61182a60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90613fb9565b5f612a5c85612e48565b9050825f03612a97576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b612aa2818686613fc0565b612aac8186612ec5565b506002810154600382015460018301546bffffffffffffffffffffffff9283169274010000000000000000000000000000000000000000928390048116929091041685612af98385614dca565b612b039190614dca565b1115612b915786612b148284614dca565b60018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015260248301919091527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16604482015260648101869052608401610e77565b6001600160a01b038781165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938a168352929052908120805490916bffffffffffffffffffffffff90911690612bf68684846131be565b60028701549091505f908290612c2b908b906c0100000000000000000000000090046bffffffffffffffffffffffff16614dca565b612c359190614ddd565b90506bffffffffffffffffffffffff612c4e8683614dca565b1115612cce5760028701548b90612c849087906c0100000000000000000000000090046bffffffffffffffffffffffff16614dca565b6040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b0390921660048301526024820152604481018a9052606401610e77565b612cf08b8b612cdd8c87614dca565b60038b01546001600160a01b0316613e08565b612cfa8987614dca565b6002880180546bffffffffffffffffffffffff8481166c01000000000000000000000000027fffffffffffffffff0000000000000000000000000000000000000000000000009092169316929092179190911790556040518981526001600160a01b038b811691908d16907fe5541a6b6103d4fa7e021ed54fad39c66f27a76bd13d374cf6240ae6bd0bb72b9060200160405180910390a38715612dd257612dcd6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168b8d8c6141fe565b612e06565b612e066001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168c8b61427a565b612e118b8b84613274565b5050505050505050505050565b61182a5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612a4c565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204602052604090208054909116611496576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610e77565b5f5f612ed184846136ac565b80519091508015612fcb576008850180548291905f90612f009084906bffffffffffffffffffffffff16614f48565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055508085600201600c8282829054906101000a90046bffffffffffffffffffffffff16612f599190614f6c565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550836001600160a01b03167f3e032c46cf03e36097bbf4dc90d2c57b4910103f32a347d7a18e6f75332cd58782604051612fc291815260200190565b60405180910390a25b81602001519250825f03612fe3575f925050506113cb565b60a08201516003860180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0390921691909117905560c0820151600486015560608201516005860180545f906130559084906fffffffffffffffffffffffffffffffff16614f90565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555081604001518560050160108282829054906101000a90046fffffffffffffffffffffffffffffffff166130be9190614f90565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508285600201600c8282829054906101000a90046bffffffffffffffffffffffff1661311f9190614f6c565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550836001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d848460400151856060015186608001516040516131ae949392919093845260208401929092526040830152606082015260800190565b60405180910390a2505092915050565b5f815f036131cd57505f6127d1565b825460038501545f916131fc916001600160a01b036c0100000000000000000000000090920482169116614fb8565b61320f906001600160a01b031684614df0565b90506132276b033b2e3c9fd0803ce800000082614e07565b91505f6132406b033b2e3c9fd0803ce800000084614df0565b61324a9083614ddd565b9050801561326b5780866004015f8282546132659190614dca565b90915550505b50509392505050565b805f0361328057505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b836040516132c591815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b15801561332d575f5ffd5b505af115801561333f573d5f5f3e3d5ffd5b50505050505050565b306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614806133e157507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166133d57f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc546001600160a01b031690565b6001600160a01b031614155b1561182a576040517fe07c8dba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6134206142ab565b7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316816001600160a01b031663fc0c546a6040518163ffffffff1660e01b8152600401602060405180830381865afa158015613486573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906134aa9190614fd7565b6001600160a01b0316146113ae576040517f1c5ec5f70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610e77565b816001600160a01b03166352d1902d6040518163ffffffff1660e01b8152600401602060405180830381865afa92505050801561354f575060408051601f3d908101601f1916820190925261354c91810190614f31565b60015b613590576040517f4c9c8ce30000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610e77565b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc81146135ec576040517faa1d49a400000000000000000000000000000000000000000000000000000000815260048101829052602401610e77565b61183483836142c3565b306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461182a576040517fe07c8dba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b33613661611beb565b6001600160a01b03161461182a576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610e77565b6113ae81614318565b6136e56040518060e001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b0390811660a083015260028401546040517f70a0823100000000000000000000000000000000000000000000000000000000815284831660048201526c010000000000000000000000009091046bffffffffffffffffffffffff16915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa158015613798573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906137bc9190614f31565b90508181116137cc5750506113cb565b5f6137d78383614ddd565b60088701549091506bffffffffffffffffffffffff168015613830578082106138005780613802565b815b80865261380f9083614ddd565b855190925061381e9085614dca565b9350815f0361383057505050506113cb565b600487015460c0860152600387015482905f906bffffffffffffffffffffffff74010000000000000000000000000000000000000000909104811690613877908890614ddd565b6138819190614ddd565b90508082111561388f578091505b602087018290527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420154620f4240906138c79084614df0565b6138d19190614e07565b604088018190528954620f4240917401000000000000000000000000000000000000000090910463ffffffff16906139099085614ddd565b6139139190614df0565b61391d9190614e07565b6060880181905260408801516139339084614ddd565b61393d9190614ddd565b608088015260028901546bffffffffffffffffffffffff165f819003613981578760800151886060018181516139739190614dca565b9052505f6080890152613a1f565b608088015115613a1f575f8860c001516b033b2e3c9fd0803ce80000008a608001516139ad9190614df0565b6139b79190614dca565b90505f6139c48383614e07565b60a08b01519091505f906139df906001600160a01b03614ddd565b9050808211156139ed578091505b818b60a0018181516139ff9190614dca565b905250613a0c8483614df0565b613a169084614ddd565b60c08c01525050505b5050505050505092915050565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434208602052604081208190557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548492919063ffffffff60a085901c16908110613a9c57613a9c614e3f565b5f91825260208083209091015485516001600160a01b039091168084527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420483526040842060020180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff908116959095039094160292909217909155908501518551919350613b4b91614f48565b6bffffffffffffffffffffffff169050826001600160a01b0316826001600160a01b0316867f4c22bf43a6352db2ee123dcc2cb8627db05983c652a911e501dccaa252b80fa7875f0151886020015133604051613bd7939291906bffffffffffffffffffffffff93841681529190921660208201526001600160a01b0391909116604082015260600190565b60405180910390a4818115613c5d576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0385811660048301526024820184905282169063c4076876906044015f604051808303815f87803b158015613c46575f5ffd5b505af1158015613c58573d5f5f3e3d5ffd5b505050505b60208501516bffffffffffffffffffffffff1615613cfd5760208501516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526bffffffffffffffffffffffff90911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015613ce6575f5ffd5b505af1158015613cf8573d5f5f3e3d5ffd5b505050505b505050505050565b613d0d613658565b7f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c0080547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081178255613d69611beb565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a35050565b60088301546bffffffffffffffffffffffff1680821015611e7a576040517f1fe8a9070000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024810183905260448101829052606401610e77565b815f03613e5a576001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938716835292905290812055611e7a565b6040805180820182526bffffffffffffffffffffffff93841681526001600160a01b0392831660208083019182529684165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342068852838120968516815295909652932092519351166c01000000000000000000000000029216919091179055565b5f67ffffffffffffffff821115613f2d57604080517f6dfcc650000000000000000000000000000000000000000000000000000000008152600481019190915260248101839052604401610e77565b5090565b613f39614368565b61182a576040517fd7e6bcf800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b613f77613f31565b6001600160a01b038116611997576040517f1e4fbdf70000000000000000000000000000000000000000000000000000000081525f6004820152602401610e77565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff1661408f5782547e01000000000000000000000000000000000000000000000000000000000000900460ff1615614052576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610e77565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610e77565b82546001600160a01b039081169082168190036140ac5750505050565b83547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200907d010000000000000000000000000000000000000000000000000000000000900460ff16801561412757506001600160a01b038085165f90815260078301602090815260408083209387168352929052205460ff16155b15614171576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b03808616600483015284166024820152604401610e77565b6001600160a01b038085165f90815260068301602090815260408083209386168352929052205481546bffffffffffffffffffffffff909116908082101561333f576040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810183905260448101829052606401610e77565b6040516001600160a01b038481166024830152838116604483015260648201839052611e7a9186918216906323b872dd906084015b604051602081830303815290604052915060e01b6020820180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff8381831617835250505050614386565b6040516001600160a01b0383811660248301526044820183905261183491859182169063a9059cbb90606401614233565b6142b3613658565b61182a6142be611beb565b61283e565b6142cc8261440b565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a28051156143105761183482826144b2565b610cf761451b565b7f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c0080547fffffffffffffffffffffffff0000000000000000000000000000000000000000168155610cf782614553565b5f614371612816565b5468010000000000000000900460ff16919050565b5f5f60205f8451602086015f885af1806143a5576040513d5f823e3d81fd5b50505f513d915081156143bc5780600114156143c9565b6001600160a01b0384163b155b15611e7a576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610e77565b806001600160a01b03163b5f03614459576040517f4c9c8ce30000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610e77565b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0392909216919091179055565b60605f5f846001600160a01b0316846040516144ce9190614ff2565b5f60405180830381855af49150503d805f8114614506576040519150601f19603f3d011682016040523d82523d5f602084013e61450b565b606091505b509150915061178e8583836145db565b341561182a576040517fb398979f00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c19930080547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b03848116918217845560405192169182907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a3505050565b6060826145f0576145eb82614650565b6127d1565b815115801561460757506001600160a01b0384163b155b15614649576040517f9996b3150000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610e77565b50806127d1565b80511561465f57805160208201fd5b6040517fd6bda27500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b03811681146113ae575f5ffd5b80358015158114611496575f5ffd5b5f5f604083850312156146c5575f5ffd5b82356146d081614691565b91506146de602084016146a5565b90509250929050565b5f5f5f5f608085870312156146fa575f5ffd5b8435935060208501359250604085013561471381614691565b9150606085013561472381614691565b939692955090935050565b5f5f6040838503121561473f575f5ffd5b823561474a81614691565b946020939093013593505050565b5f60208284031215614768575f5ffd5b81356127d181614691565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b600481106147d5577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b602081526148216020820183516001600160a01b03169052565b5f602083015161483c60408401826001600160a01b03169052565b5060408301516060830152606083015161485a608084018215159052565b50608083015161486d60a08401826147a0565b5060a083015160c083015260c083015161488b60e084018215159052565b5060e08301516101606101008401526148a86101808401826147d9565b90506101008401516101208401526101208401516101408401526101408401516101608401528091505092915050565b5f5f5f5f608085870312156148eb575f5ffd5b84356148f681614691565b9350602085013561490681614691565b93969395505050506040820135916060013590565b5f5f6020838503121561492c575f5ffd5b823567ffffffffffffffff811115614942575f5ffd5b8301601f81018513614952575f5ffd5b803567ffffffffffffffff811115614968575f5ffd5b8560208260051b840101111561497c575f5ffd5b6020919091019590945092505050565b5f5f6040838503121561499d575f5ffd5b82356149a881614691565b915060208301356149b881614691565b809150509250929050565b602080825282518282018190525f918401906040840190835b81811015614a035783516001600160a01b03168352602093840193909201916001016149dc565b509095945050505050565b5f60208284031215614a1e575f5ffd5b5035919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b5f5f60408385031215614a63575f5ffd5b8235614a6e81614691565b9150602083013567ffffffffffffffff811115614a89575f5ffd5b8301601f81018513614a99575f5ffd5b803567ffffffffffffffff811115614ab357614ab3614a25565b604051601f19603f601f19601f8501160116810181811067ffffffffffffffff82111715614ae357614ae3614a25565b604052818152828201602001871015614afa575f5ffd5b816020840160208301375f602083830101528093505050509250929050565b5f5f83601f840112614b29575f5ffd5b50813567ffffffffffffffff811115614b40575f5ffd5b602083019150836020828501011115611812575f5ffd5b5f5f5f5f5f60808688031215614b6b575f5ffd5b8535614b7681614691565b945060208601359350604086013567ffffffffffffffff811115614b98575f5ffd5b614ba488828901614b19565b96999598509660600135949350505050565b5f5f5f60608486031215614bc8575f5ffd5b8335614bd381614691565b92506020840135614be381614691565b929592945050506040919091013590565b5f5f5f5f60608587031215614c07575f5ffd5b8435614c1281614691565b935060208501359250604085013567ffffffffffffffff811115614c34575f5ffd5b614c4087828801614b19565b95989497509550505050565b602081525f6127d160208301846147d9565b5f5f60408385031215614c6f575f5ffd5b50508035926020909101359150565b5f5f5f5f60608587031215614c91575f5ffd5b8435614c9c81614691565b9350602085013567ffffffffffffffff811115614cb7575f5ffd5b614cc387828801614b19565b9598909750949560400135949350505050565b5f5f5f60608486031215614ce8575f5ffd5b8335614cf381614691565b95602085013595506040909401359392505050565b5f5f5f60608486031215614d1a575f5ffd5b8335614d2581614691565b92506020840135614d3581614691565b9150614d43604085016146a5565b90509250925092565b600181811c90821680614d6057607f821691505b602082108103614d97577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b808201808211156113cb576113cb614d9d565b818103818111156113cb576113cb614d9d565b80820281158282048414176113cb576113cb614d9d565b5f82614e3a577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b60208152816020820152818360408301375f818301604090810191909152601f909201601f19160101919050565b803560208310156113cb577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff602084900360031b1b1692915050565b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8203614f0657614f06614d9d565b5060010190565b5f63ffffffff821663ffffffff8103614f2857614f28614d9d565b60010192915050565b5f60208284031215614f41575f5ffd5b5051919050565b6bffffffffffffffffffffffff82811682821603908111156113cb576113cb614d9d565b6bffffffffffffffffffffffff81811683821601908111156113cb576113cb614d9d565b6fffffffffffffffffffffffffffffffff81811683821601908111156113cb576113cb614d9d565b6001600160a01b0382811682821603908111156113cb576113cb614d9d565b5f60208284031215614fe7575f5ffd5b81516127d181614691565b5f82518060208501845e5f92019182525091905056fea2646970667358221220441a5cdb31e72a403db4d3040d59acc3f7f5d197fc6f5ea8cde204b16f2dfe2a64736f6c634300081e003360e060405234801561000f575f5ffd5b5060405161561038038061561083398101604081905261002e916100a2565b8282826001600160a01b038316610058576040516349e9de4360e11b815260040160405180910390fd5b818110610085576040516232e18760e61b8152600481018290526024810183905260440160405180910390fd5b6001600160a01b0390921660805260a05260c052506100e1915050565b5f5f5f606084860312156100b4575f5ffd5b83516001600160a01b03811681146100ca575f5ffd5b602085015160409095015190969495509392505050565b60805160a05160c0516154d461013c5f395f81816102a301526109f001525f818161047101528181611573015281816148f9015261495c01525f8181610569015281816110a101528181611c9f015261453401526154d45ff3fe608060405234801561000f575f5ffd5b5060043610610268575f3560e01c806389b4550d11610157578063dcaaa61b116100d2578063f1c4a03711610088578063f2fde38b1161006e578063f2fde38b1461053e578063fa337b1514610551578063fc0c546a14610564575f5ffd5b8063f1c4a03714610518578063f22bb7851461052b575f5ffd5b8063e74b981b116100b8578063e74b981b146104df578063e7f00647146104f2578063e863512514610505575f5ffd5b8063dcaaa61b146104b9578063def5041c146104cc575f5ffd5b80639de1322e11610127578063cdc747dd1161010d578063cdc747dd1461046c578063d28b1ebe14610493578063d75629cf146104a6575f5ffd5b80639de1322e14610446578063b13aa2d614610459575f5ffd5b806389b4550d146103dd5780638da5cb5b146103f057806391889d08146104205780639da4487c14610433575f5ffd5b80632d80caa5116101e7578063595aeb50116101b7578063715018a61161019d578063715018a61461039a5780637364874d146103a25780637e2439a8146103b5575f5ffd5b8063595aeb501461037457806367cf42e314610387575f5ffd5b80632d80caa51461031057806332b529f6146103235780633d6aa5e11461033657806353bc008d14610349575f5ffd5b80630d720bbc1161023c578063109c5c5411610222578063109c5c54146102f55780631404633c146103085780631807da28146102c5575f5ffd5b80630d720bbc146102d8578063101c7b42146102e2575f5ffd5b80620d79591461026c57806302d4835a1461028157806305a9d19d1461029e5780630a68f31f146102c5575b5f5ffd5b61027f61027a3660046149ba565b61058b565b005b61028b62030d4081565b6040519081526020015b60405180910390f35b61028b7f000000000000000000000000000000000000000000000000000000000000000081565b61027f6102d33660046149eb565b610628565b61028b620f424081565b61028b6102f0366004614a04565b610634565b61028b610303366004614a43565b610bc1565b61028b602081565b61028b61031e3660046149eb565b610ce8565b61027f610331366004614ab4565b610f09565b61028b6b033b2e3c9fd0803ce800000081565b61035c610357366004614b09565b610fb5565b6040516001600160a01b039091168152602001610295565b61027f6103823660046149eb565b611329565b61028b610395366004614b66565b61141b565b61027f611715565b61027f6103b0366004614b8e565b611728565b6103c86103c3366004614bc8565b611a0a565b60408051928352602083019190915201610295565b61027f6103eb3660046149eb565b611c62565b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031661035c565b61027f61042e366004614b66565b611e72565b61027f610441366004614ab4565b6120a6565b61027f610454366004614ab4565b61224c565b61027f610467366004614ab4565b612396565b61028b7f000000000000000000000000000000000000000000000000000000000000000081565b61027f6104a1366004614bf0565b61243b565b61027f6104b4366004614ab4565b6124ac565b61027f6104c73660046149eb565b612507565b61027f6104da3660046149eb565b612595565b61027f6104ed3660046149eb565b612689565b61027f610500366004614b66565b612751565b61027f6105133660046149eb565b6128a2565b61028b6105263660046149eb565b612a8b565b61027f610539366004614b66565b612aeb565b61027f61054c3660046149eb565b612ccc565b61027f61055f366004614c46565b612d1f565b61035c7f000000000000000000000000000000000000000000000000000000000000000081565b8061059583612e13565b80549115157d010000000000000000000000000000000000000000000000000000000000027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff90921691909117905560405181151581526001600160a01b038316907f972890b5322556b724c8e4dec980e9d23a32918c8a236524d4b5190191601a429060200160405180910390a25050565b61063181612e74565b50565b5f61063d612f9c565b5f61064786613022565b90505f61065386613022565b9050856001600160a01b0316876001600160a01b0316036106b0576040517f6a8a37770000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201526024015b60405180910390fd5b845f036106e9576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b8484111561072d576040517ff936272600000000000000000000000000000000000000000000000000000000815260048101859052602481018690526044016106a7565b81546001600160a01b03163303610781576040517fff3220940000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201523360248201526044016106a7565b6001600160a01b0387165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff168087111561082b576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b038a16600482015233602482015260448101829052606481018890526084016106a7565b5f6108368789614cb3565b9050610844848a338461309f565b61084e858b61327a565b505f61085b868585613573565b600387015490915061087d908c9033908c8703906001600160a01b031661362a565b6002860180546c010000000000000000000000006bffffffffffffffffffffffff8083168d900381167fffffffffffffffffffffffffffffffffffffffff0000000000000000000000008416811783900482168690039091169091027fffffffffffffffff00000000000000000000000000000000000000000000000090921617178082555f9190601c906109389063ffffffff7c010000000000000000000000000000000000000000000000000000000090910416614cc6565b825463ffffffff8281166101009490940a84810291021990911617909255885488549193503360e09390931b7fffffffff000000000000000000000000000000000000000000000000000000001678010000000000000000000000000000000000000000000000009283900460c01b7bffffffff000000000000000000000000000000000000000000000000161791900460a01b77ffffffff000000000000000000000000000000000000000016171797505f610a157f000000000000000000000000000000000000000000000000000000000000000042614cea565b905060405180606001604052808c6bffffffffffffffffffffffff1681526020018b6bffffffffffffffffffffffff168152602001610a5383613724565b67ffffffffffffffff1690527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006009015f8b81526020019081526020015f205f820151815f015f6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055506020820151815f01600c6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055506040820151815f0160186101000a81548167ffffffffffffffff021916908367ffffffffffffffff160217905550905050336001600160a01b03168c6001600160a01b03168e6001600160a01b03167f6125702d2bee26ada731a95b2e788b38f452675101afdd481d3575e013ed40798c8f8f87604051610b96949392919093845260208401929092526040830152606082015260800190565b60405180910390a4610ba98d3385613777565b5050505050505050610bb961384b565b949350505050565b5f610bca612f9c565b5f5b82811015610cd9575f848483818110610be757610be7614cfd565b9050602002013590505f610c187f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b5f8381526009919091016020908152604091829020825160608101845290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16928101929092529091501580610cad5750806040015167ffffffffffffffff1642105b15610cb9575050610cd1565b610cc38282613875565b610ccc84614d2a565b935050505b600101610bcc565b50610ce261384b565b92915050565b5f610cf1612f9c565b5f610cfb83613022565b9050610d07818461327a565b50600581015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1691505f829003610da5577f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434202546040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b03808616600483015290911660248201526044016106a7565b6005810180546fffffffffffffffffffffffffffffffff1690556002810180546bffffffffffffffffffffffff6c010000000000000000000000008083048216869003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff9091161790555f610e3b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b600201546040518481526001600160a01b03918216925082918616907f8fc241308ffc17817e6a8c6a52a8f7cd4931dfca0c539fd35a630311c7e4c57b9060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0382811660048301526024820185905285169063c4076876906044015f604051808303815f87803b158015610ee4575f5ffd5b505af1158015610ef6573d5f5f3e3d5ffd5b505050505050610f0461384b565b919050565b610f11613d40565b620f4240811115610f5a576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f424060248201526044016106a7565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342038190556040518181527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d598906020015b60405180910390a150565b5f6001600160a01b038616610ff6576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b620f424085111561103f576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101869052620f424060248201526044016106a7565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342055463ffffffff81111561109f576040517f7324294000000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f00000000000000000000000000000000000000000000000000000000000000006040516110cc90614988565b6001600160a01b039091168152602001604051809103905ff0801580156110f5573d5f5f3e3d5ffd5b506001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342046020526040902080547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff63ffffffff868116780100000000000000000000000000000000000000000000000002919091167fffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffffff918c16600160a01b027fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff33167fffffffffffffffff000000000000000000000000000000000000000000000000909416939093179290921716177c01000000000000000000000000000000000000000000000000000000001781559089167fffffffffffffffffffffffff00000000000000000000000000000000000000001760018201559092506007810161124f868883614e0b565b50600681018490557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580546001810182555f919091527f53dd1da37679e647ca3308d02b5e5802756e7477c5f14fc6c2c5cf027d3412ff0180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0385169081179091556040513391907f6bc205502f0f7f01159f8f15ab9955d2577b99000a072d0e0f304bc57d19676e90611316908c908c908c908c908c90614f2a565b60405180910390a3505095945050505050565b5f61133382612e13565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff161561139f576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b80547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167c01000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907ff37bc7d2dc2b5bd3afd83f8325fd7f602d73391cc33915689bea4c61f81b12d9905f90a25050565b5f5f61142684612e13565b9050620f4240831115611471576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101849052620f424060248201526044016106a7565b8054600160a01b900463ffffffff165f7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006003015490506114b28183614cea565b85111561150b576040517fb373a7b10000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810183905260448101869052606481018290526084016106a7565b6001600160a01b0386165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420b60205260408120805490919061156b906c01000000000000000000000000900467ffffffffffffffff166001614f64565b90505f6115987f000000000000000000000000000000000000000000000000000000000000000042614cea565b905060405180606001604052808963ffffffff1681526020016115ba83613724565b67ffffffffffffffff1681526020018367ffffffffffffffff168152506115fe7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b6001600160a01b038b165f818152600b92909201602090815260409283902084518154868401519686015163ffffffff9092167fffffffffffffffffffffffffffffffffffffffff0000000000000000000000009091161764010000000067ffffffffffffffff97881602177fffffffffffffffffffffffff0000000000000000ffffffffffffffffffffffff166c0100000000000000000000000096909116959095029490941790935581518b815292830184905260a085901b7bffffffffffffffff000000000000000000000000000000000000000016811799509189917fa33d57c2b27d425b8337ce2ddcf05fb95b82d55f539585da8bcd4f2f38f0cdd9910160405180910390a350505050505092915050565b61171d613d81565b6117265f613df5565b565b611730612f9c565b5f61173a84612e13565b6001600160a01b0384165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d6020526040812054919250036117b6576040517ff605de6f0000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024016106a7565b815f036117ef576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6117f9818561327a565b5060088101546001600160a01b0385165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091529020546bffffffffffffffffffffffff91821691168061185e8584614cea565b11156118b6576040517ff71fe9b80000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810183905260448101829052606481018590526084016106a7565b6002830180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff9081168890038116909202179091556008840180547fffffffffffffffffffffffffffffffffffffffff000000000000000000000000168487019092169190911790556040518481526001600160a01b0386811691908816907f6a9a9bbf2aa20c202ab5a8ddeb8cf8286336f6438c3e2794c70834c06ba0d6f19060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0386811660048301526024820186905287169063c4076876906044015f604051808303815f87803b1580156119e4575f5ffd5b505af11580156119f6573d5f5f3e3d5ffd5b50505050505050611a0561384b565b505050565b5f5f611a14612f9c565b611a1d84613022565b506001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832093871683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1691830191909152611ad2576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b038087166004830152851660248201526044016106a7565b6001600160a01b038581165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083209388168352929052908120546bffffffffffffffffffffffff169003611b71576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b038087166004830152851660248201526044016106a7565b611b868585836020015163ffffffff16613e7d565b604080518381526020810183905292955090935033916001600160a01b0387811692908916917f6638536ffdc636729ca4076339e65ee97edfd737618a808e63c5f93ed6472ef7910160405180910390a48115611c52576040517fc4076876000000000000000000000000000000000000000000000000000000008152336004820152602481018390526001600160a01b0386169063c4076876906044015f604051808303815f87803b158015611c3b575f5ffd5b505af1158015611c4d573d5f5f3e3d5ffd5b505050505b50611c5b61384b565b9250929050565b611c6a613d40565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b0382163b1580611cd357507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316145b80611ce657506001600160a01b03821630145b80611d0b57506001600160a01b038281165f9081526004830160205260409020541615155b15611d4d576040517fbe9d15b40000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b6001600160a01b0382165f908152600d8201602052604090205415611da9576040517f303206c50000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b600c810154602011611de7576040517f454a42e700000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600c810180546001810182555f828152602080822090920180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0387169081179091559254838252600d850190925260408082209290925590517fdd8f589c1055b2c40e45b7a6e91cc3d9d049db89bc3832b14853216fdfa9ce599190a25050565b611e7a612f9c565b5f611e8483612e13565b9050815f03611ebf576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b611ec9818461327a565b5060088101546bffffffffffffffffffffffff1680831115611f30576040517f0645ad3d0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260248101829052604481018490526064016106a7565b6001600160a01b0384165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091528120805490916bffffffffffffffffffffffff90911690611f91858484613573565b6003860154909150611fb39088903390898603906001600160a01b031661362a565b6002850180546008870180548988036bffffffffffffffffffffffff9081167fffffffffffffffffffffffffffffffffffffffff000000000000000000000000928316179092556c010000000000000000000000009083168284168b900383169081178290048316869003909216027fffffffffffffffff0000000000000000000000000000000000000000000000009092161717905560405186815233906001600160a01b038916907f9becaebe70ecc5241dceab23f65b9e1ba881285851a03c05ce26d1499034a9e89060200160405180910390a3612095873383613777565b50505050506120a261384b565b5050565b6120ae612f9c565b805f6120b982614160565b90505f6120c583612e13565b9050816020015167ffffffffffffffff164210156121285760208201516040517fbe1154c20000000000000000000000000000000000000000000000000000000081526004810186905267ffffffffffffffff90911660248201526044016106a7565b612132818461327a565b508054825163ffffffff908116600160a01b9081027fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff8416178455909104165f6121997f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b6001600160a01b0386165f818152600b92909201602052604091829020805467ffffffffffffffff94909416640100000000027fffffffffffffffffffffffffffffffffffffffff0000000000000000ffffffff90941693909317909255845190517fc2892dcc372e127497ffc4e6871d52c9dea4f33884203a4534e156c6eb60271e916122389185919091825263ffffffff16602082015260400190565b60405180910390a25050505061063161384b565b612254612f9c565b5f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420960209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103612322576040517fed835168000000000000000000000000000000000000000000000000000000008152600481018390526024016106a7565b806040015167ffffffffffffffff164210156123835760408082015190517f257ad8de0000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff90911660248201526044016106a7565b61238d8282613875565b5061063161384b565b61239e613d40565b62030d408111156123e7576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810182905262030d4060248201526044016106a7565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342018190556040518181527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d471390602001610faa565b5f61244585612e13565b905060078101612456848683614e0b565b50818160060181905550846001600160a01b03167ff6bbcb76dfc011ca42ea51fa120e14de625bd9c1eba344be0799b1f39cb262ae85858560405161249d93929190614f84565b60405180910390a25050505050565b6124b4613d40565b807f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200556040518181527f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f23690602001610faa565b5f61251182612e13565b80549115157c0100000000000000000000000000000000000000000000000000000000027fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff9092169190911790556040516001600160a01b038216907ff82ae9a5785e9b261d7e8bba20ced7516919ec7bdc4b18e7d916316f4991e532905f90a250565b5f61259f82612e13565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff161561260b576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b80547fff00ff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e010000000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907f5fe156a1ae608364363024b95ce5154c6868342101b4e859d60434aedaec22fb905f90a25050565b612691613d40565b6001600160a01b0381166126d1576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420280547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081179091556040517f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a250565b5f61275b83612e13565b90506bffffffffffffffffffffffff8211156127b8576040517fd6cdc4e2000000000000000000000000000000000000000000000000000000008152600481018390526bffffffffffffffffffffffff60248201526044016106a7565b600381015460028201545f916127e6916bffffffffffffffffffffffff600160a01b90920482169116614cea565b90508083101561283b576040517f0e2c227b0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260248101849052604481018290526064016106a7565b6001820180546001600160a01b03908116600160a01b6bffffffffffffffffffffffff87160217909155604051848152908516907f5b74bae73d5a3e7c980bca2a53d2af07232b7e0c6feeaf8921496505be5480c39060200160405180910390a250505050565b6128aa613d40565b6001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d60205260408120547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420091819003612947576040517ff605de6f0000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024016106a7565b600c820180545f919061295c90600190614cb3565b8154811061296c5761296c614cfd565b5f918252602090912001546001600160a01b0316905080600c8401612992600185614cb3565b815481106129a2576129a2614cfd565b5f91825260208083209190910180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b039485161790559183168152600d850190915260409020829055600c8301805480612a0757612a07614fa7565b5f828152602080822083015f1990810180547fffffffffffffffffffffffff00000000000000000000000000000000000000001690559092019092556001600160a01b038616808352600d860190915260408083208390555190917f76b4d9defbd829821fce885676db697e4998d75fbac0d65e997e726c0e62439191a250505050565b5f612a94612f9c565b612a9f82335f613e7d565b5060405181815290915033906001600160a01b038416907f4c2b8e1195d2ba4424e8216e00a9c726be7ec5b218056b9d9201520832ee606e9060200160405180910390a3610f0461384b565b612af482613022565b50620f4240811115612b3e576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f424060248201526044016106a7565b6001600160a01b0382165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091528120546bffffffffffffffffffffffff169003612bd7576040517f41f1951a0000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201523360248201526044016106a7565b6040805180820182526001815263ffffffff83811660208084019182526001600160a01b0387165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a835286812033808352908452908790209551865494517fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000009095169015157fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000ff161761010094909516939093029390931790935583518581529351909391927ffea010ad7e3c991128e1557e5d4c63418c52fad93539ee226126ecad115f6c7d928290030190a35050565b612cd4613d81565b6001600160a01b038116612d16576040517f1e4fbdf70000000000000000000000000000000000000000000000000000000081525f60048201526024016106a7565b61063181613df5565b612d2883612e13565b506001600160a01b038216612d69576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b038381165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434207602090815260408083209487168084529482529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016861515908117909155825190815291517f25557d42359d3b55deb33916ece1da5e32800e8a9fa1da727ad3d254ba1b73bc9281900390910190a3505050565b5f612e1d82613022565b80549091506001600160a01b03163314610f04576040517f4685296a0000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201523360248201526044016106a7565b612e7d81613022565b506001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832033845290915290205460ff16612f0a576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b03821660048201523360248201526044016106a7565b6001600160a01b0381165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832033808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000000169055519092917f4b547bf122fd275de9955bb535b6820a7f27661999230207c6bd7913fa91bec691a350565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612ff5576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61172660017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b9061424a565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204602052604090208054909116610f04576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b6130aa848484614251565b600384015460028501545f916130d8916bffffffffffffffffffffffff600160a01b90920482169116614cea565b6001860154909150600160a01b90046bffffffffffffffffffffffff166130ff8383614cea565b11156131705760018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038616600482015260248101839052600160a01b9091046bffffffffffffffffffffffff166044820152606481018390526084016106a7565b600385015460028601545f916131af916bffffffffffffffffffffffff600160a01b9092048216916c0100000000000000000000000090910416614cea565b90506bffffffffffffffffffffffff6131c88483614cea565b1115613219576040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b038616600482015260248101829052604481018490526064016106a7565b828660030160148282829054906101000a90046bffffffffffffffffffffffff166132449190614fd4565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550505050505050565b5f5f613286848461448f565b80519091508015613380576008850180548291905f906132b59084906bffffffffffffffffffffffff16614ff8565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055508085600201600c8282829054906101000a90046bffffffffffffffffffffffff1661330e9190614fd4565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550836001600160a01b03167f3e032c46cf03e36097bbf4dc90d2c57b4910103f32a347d7a18e6f75332cd5878260405161337791815260200190565b60405180910390a25b81602001519250825f03613398575f92505050610ce2565b60a08201516003860180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0390921691909117905560c0820151600486015560608201516005860180545f9061340a9084906fffffffffffffffffffffffffffffffff1661501c565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555081604001518560050160108282829054906101000a90046fffffffffffffffffffffffffffffffff16613473919061501c565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508285600201600c8282829054906101000a90046bffffffffffffffffffffffff166134d49190614fd4565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550836001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d84846040015185606001518660800151604051613563949392919093845260208401929092526040830152606082015260800190565b60405180910390a2505092915050565b5f815f0361358257505f613623565b825460038501545f916135b1916001600160a01b036c0100000000000000000000000090920482169116615044565b6135c4906001600160a01b031684615063565b90506135dc6b033b2e3c9fd0803ce80000008261507a565b91505f6135f56b033b2e3c9fd0803ce800000084615063565b6135ff9083614cb3565b905080156136205780866004015f82825461361a9190614cea565b90915550505b50505b9392505050565b815f0361367c576001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342066020908152604080832093871683529290529081205561371e565b604080518082019091526bffffffffffffffffffffffff831681526001600160a01b03821660208201527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b038087165f908152600692909201602090815260408084208884168552825290922083519390920151166c01000000000000000000000000026bffffffffffffffffffffffff9092169190911790555b50505050565b5f67ffffffffffffffff82111561377357604080517f6dfcc6500000000000000000000000000000000000000000000000000000000081526004810191909152602481018390526044016106a7565b5090565b805f0361378357505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b836040516137c891815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b158015613830575f5ffd5b505af1158015613842573d5f5f3e3d5ffd5b50505050505050565b6117265f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0061301c565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434209602052604081208190557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548492919063ffffffff60a085901c169081106138e5576138e5614cfd565b5f9182526020822001546001600160a01b031691507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420060050160c086901c63ffffffff168154811061393957613939614cfd565b5f9182526020808320919091015486516001600160a01b0386811685527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204909352604080852060020180546bffffffffffffffffffffffff6c01000000000000000000000000808304821695909503169093027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90931692909217909155911680835291209091506139eb818361327a565b50602085015185515f916139fe91614ff8565b6001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938a16835292905290812080546bffffffffffffffffffffffff938416945090921690613a66858484613573565b6003860154909150613a889087908a90858801906001600160a01b031661362a565b838560030160148282829054906101000a90046bffffffffffffffffffffffff160392506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff16021790555083856002015f8282829054906101000a90046bffffffffffffffffffffffff160192506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550808486600201600c9054906101000a90046bffffffffffffffffffffffff16010385600201600c6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550876001600160a01b0316866001600160a01b0316886001600160a01b03167f5a3c4338772b33b0ed35f289272902877c9aea4f3ece7dd6363a3aa8b3396fd08d8d5f01518e6020015133604051613c0294939291909384526bffffffffffffffffffffffff9283166020850152911660408301526001600160a01b0316606082015260800190565b60405180910390a4868415613c88576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0388811660048301526024820187905282169063c4076876906044015f604051808303815f87803b158015613c71575f5ffd5b505af1158015613c83573d5f5f3e3d5ffd5b505050505b60208a01516bffffffffffffffffffffffff1615613d285760208a01516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526bffffffffffffffffffffffff90911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015613d11575f5ffd5b505af1158015613d23573d5f5f3e3d5ffd5b505050505b613d33878a84613777565b5050505050505050505050565b613d48613d81565b611726613d7c7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031690565b6147ed565b33613db37f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031690565b6001600160a01b031614611726576040517f118cdaa70000000000000000000000000000000000000000000000000000000081523360048201526024016106a7565b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c19930080547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b03848116918217845560405192169182907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a3505050565b5f5f5f613e8986613022565b9050613e96818787614251565b613ea0818761327a565b506001600160a01b038681165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342066020908152604080832093891683529290522080546bffffffffffffffffffffffff16613eff838383613573565b83549095506001600160a01b0390811690881603613f65576005830154613f38906fffffffffffffffffffffffffffffffff1686614cea565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905594505b845f03613fb1576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b03808a166004830152881660248201526044016106a7565b620f4240613fbf8787615063565b613fc9919061507a565b93505f613fd68587614cb3565b600285015460038601549192506bffffffffffffffffffffffff908116915f9161400891600160a01b90041683614cea565b6001870154909150600160a01b90046bffffffffffffffffffffffff1661402f8483614cea565b11156140a05760018601546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038d16600482015260248101839052600160a01b9091046bffffffffffffffffffffffff166044820152606481018490526084016106a7565b6140c28b8b6140af8688614cea565b60038a01546001600160a01b031661362a565b6140cc8383614cea565b600290960180546c010000000000000000000000006bffffffffffffffffffffffff9889167fffffffffffffffffffffffffffffffffffffffff000000000000000000000000831681178290048a168b9003909916027fffffffffffffffff000000000000000000000000000000000000000000000000909116909717969096179095555094989397509295505050505050565b60408051606080820183525f80835260208084018290529284018190526001600160a01b03851681527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420b8352839020835191820184525463ffffffff8116825267ffffffffffffffff640100000000820481169383018490526c01000000000000000000000000909104169281019290925215806142105750806040015167ffffffffffffffff1660a083901c14155b15610f04576040517f70c21031000000000000000000000000000000000000000000000000000000008152600481018390526024016106a7565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff166143205782547e01000000000000000000000000000000000000000000000000000000000000900460ff16156142e3576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b82546001600160a01b0390811690821681900361433d5750505050565b83547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200907d010000000000000000000000000000000000000000000000000000000000900460ff1680156143b857506001600160a01b038085165f90815260078301602090815260408083209387168352929052205460ff16155b15614402576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b038086166004830152841660248201526044016106a7565b6001600160a01b038085165f90815260068301602090815260408083209386168352929052205481546bffffffffffffffffffffffff9091169080821015613842576040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b038716600482015260248101839052604481018290526064016106a7565b6144c86040518060e001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b0390811660a083015260028401546040517f70a0823100000000000000000000000000000000000000000000000000000000815284831660048201526c010000000000000000000000009091046bffffffffffffffffffffffff16915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa15801561457b573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061459f91906150b2565b90508181116145af575050610ce2565b5f6145ba8383614cb3565b60088701549091506bffffffffffffffffffffffff168015614613578082106145e357806145e5565b815b8086526145f29083614cb3565b85519092506146019085614cea565b9350815f036146135750505050610ce2565b600487015460c0860152600387015482905f906bffffffffffffffffffffffff600160a01b909104811690614649908890614cb3565b6146539190614cb3565b905080821115614661578091505b602087018290527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420154620f4240906146999084615063565b6146a3919061507a565b604088018190528954620f424091600160a01b90910463ffffffff16906146ca9085614cb3565b6146d49190615063565b6146de919061507a565b6060880181905260408801516146f49084614cb3565b6146fe9190614cb3565b608088015260028901546bffffffffffffffffffffffff165f819003614742578760800151886060018181516147349190614cea565b9052505f60808901526147e0565b6080880151156147e0575f8860c001516b033b2e3c9fd0803ce80000008a6080015161476e9190615063565b6147789190614cea565b90505f614785838361507a565b60a08b01519091505f906147a0906001600160a01b03614cb3565b9050808211156147ae578091505b818b60a0018181516147c09190614cea565b9052506147cd8483615063565b6147d79084614cb3565b60c08c01525050505b5050505050505092915050565b806001600160a01b03163b5f0361483b576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b03821660048201526024016106a7565b5f816001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa9250505080156148b4575060408051601f3d9081017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe01682019092526148b1918101906150b2565b60015b6148f5576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016106a7565b90507f000000000000000000000000000000000000000000000000000000000000000081116120a2576040517fb08347030000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602481018290527f000000000000000000000000000000000000000000000000000000000000000060448201526064016106a7565b6103d5806150ca83390190565b80356001600160a01b0381168114610f04575f5ffd5b80358015158114610f04575f5ffd5b5f5f604083850312156149cb575f5ffd5b6149d483614995565b91506149e2602084016149ab565b90509250929050565b5f602082840312156149fb575f5ffd5b61362382614995565b5f5f5f5f60808587031215614a17575f5ffd5b614a2085614995565b9350614a2e60208601614995565b93969395505050506040820135916060013590565b5f5f60208385031215614a54575f5ffd5b823567ffffffffffffffff811115614a6a575f5ffd5b8301601f81018513614a7a575f5ffd5b803567ffffffffffffffff811115614a90575f5ffd5b8560208260051b8401011115614aa4575f5ffd5b6020919091019590945092505050565b5f60208284031215614ac4575f5ffd5b5035919050565b5f5f83601f840112614adb575f5ffd5b50813567ffffffffffffffff811115614af2575f5ffd5b602083019150836020828501011115611c5b575f5ffd5b5f5f5f5f5f60808688031215614b1d575f5ffd5b614b2686614995565b945060208601359350604086013567ffffffffffffffff811115614b48575f5ffd5b614b5488828901614acb565b96999598509660600135949350505050565b5f5f60408385031215614b77575f5ffd5b614b8083614995565b946020939093013593505050565b5f5f5f60608486031215614ba0575f5ffd5b614ba984614995565b9250614bb760208501614995565b929592945050506040919091013590565b5f5f60408385031215614bd9575f5ffd5b614be283614995565b91506149e260208401614995565b5f5f5f5f60608587031215614c03575f5ffd5b614c0c85614995565b9350602085013567ffffffffffffffff811115614c27575f5ffd5b614c3387828801614acb565b9598909750949560400135949350505050565b5f5f5f60608486031215614c58575f5ffd5b614c6184614995565b9250614c6f60208501614995565b9150614c7d604085016149ab565b90509250925092565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b81810381811115610ce257610ce2614c86565b5f63ffffffff821663ffffffff8103614ce157614ce1614c86565b60010192915050565b80820180821115610ce257610ce2614c86565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f5f198203614d3b57614d3b614c86565b5060010190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b600181811c90821680614d8357607f821691505b602082108103614dba577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b601f821115611a0557805f5260205f20601f840160051c81016020851015614de55750805b601f840160051c820191505b81811015614e04575f8155600101614df1565b5050505050565b67ffffffffffffffff831115614e2357614e23614d42565b614e3783614e318354614d6f565b83614dc0565b5f601f841160018114614e68575f8515614e515750838201355b5f19600387901b1c1916600186901b178355614e04565b5f838152602081207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08716915b82811015614eb55786850135825560209485019460019092019101614e95565b5086821015614ed1575f1960f88860031b161c19848701351681555b505060018560011b0183555050505050565b81835281816020850137505f602082840101525f60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f840116840101905092915050565b6001600160a01b0386168152846020820152608060408201525f614f52608083018587614ee3565b90508260608301529695505050505050565b67ffffffffffffffff8181168382160190811115610ce257610ce2614c86565b604081525f614f97604083018587614ee3565b9050826020830152949350505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603160045260245ffd5b6bffffffffffffffffffffffff8181168382160190811115610ce257610ce2614c86565b6bffffffffffffffffffffffff8281168282160390811115610ce257610ce2614c86565b6fffffffffffffffffffffffffffffffff8181168382160190811115610ce257610ce2614c86565b6001600160a01b038281168282160390811115610ce257610ce2614c86565b8082028115828204841417610ce257610ce2614c86565b5f826150ad577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b5f602082840312156150c2575f5ffd5b505191905056fe60c060405234801561000f575f5ffd5b506040516103d53803806103d583398101604081905261002e91610043565b336080526001600160a01b031660a052610070565b5f60208284031215610053575f5ffd5b81516001600160a01b0381168114610069575f5ffd5b9392505050565b60805160a05161033961009c5f395f818160ad015261015f01525f81816048015260e701526103395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c80637b10399914610043578063c407687614610093578063fc0c546a146100a8575b5f5ffd5b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff909116815260200160405180910390f35b6100a66100a13660046102c1565b6100cf565b005b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610145576040517f4e3b28ba0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61018673ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016838361018a565b5050565b6040805173ffffffffffffffffffffffffffffffffffffffff8416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb0000000000000000000000000000000000000000000000000000000017905261021790849061021c565b505050565b5f5f60205f8451602086015f885af18061023b576040513d5f823e3d81fd5b50505f513d9150811561025257806001141561026c565b73ffffffffffffffffffffffffffffffffffffffff84163b155b156102bb576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260240161013c565b50505050565b5f5f604083850312156102d2575f5ffd5b823573ffffffffffffffffffffffffffffffffffffffff811681146102f5575f5ffd5b94602093909301359350505056fea26469706673582212201fb9569a1ec5e4b3aeeb51990d8043b8b49e5c9fd9d6510ae4b86d33140a0c3f64736f6c634300081e0033a2646970667358221220a4674dd195cbfb7302248aa319b95d155dc6987457c3aec2e3742dd3cc7c141064736f6c634300081e0033" as const;
 
 export const poolVaultAbi = [
   {
@@ -3744,3 +4268,1074 @@ export const poolOwnersAbi = [
 ] as const;
 
 export const poolOwnersBytecode = "0x60a060405234801561000f575f5ffd5b5060405161244338038061244383398101604081905261002e91610160565b806001600160a01b03811661005c57604051631e4fbdf760e01b81525f600482015260240160405180910390fd5b610065816100e1565b506001600160a01b03821661008d5760405163a186171d60e01b815260040160405180910390fd5b506001600160a01b03166080525f805260026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b80546001600160481b03191668d8d726b7177a800000179055610198565b600180546001600160a01b03191690556100fa816100fd565b50565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6001600160a01b03811681146100fa575f5ffd5b5f5f60408385031215610171575f5ffd5b825161017c8161014c565b602084015190925061018d8161014c565b809150509250929050565b6080516122856101be5f395f81816103200152818161125601526112fa01526122855ff3fe6080604052600436106101c5575f3560e01c80638da5cb5b116100f2578063d48bfca711610092578063e30c397811610062578063e30c39781461059b578063ef750510146105b8578063f2fde38b14610604578063f47c84c514610623575f5ffd5b8063d48bfca714610500578063d7805ece1461051f578063d7bb99ba14610574578063dcac652e1461057c575f5ffd5b8063b2413310116100cd578063b241331014610454578063b75c206814610488578063c0314d271461049c578063cf309012146104bb575f5ffd5b80638da5cb5b146103f85780639d63848a14610414578063a4c0ed3614610435575f5ffd5b806351cff8d911610168578063715018a611610138578063715018a614610395578063736fe565146103a957806379ba5097146103c857806385e3f997146103dc575f5ffd5b806351cff8d9146102f0578063521eb2731461030f57806363453ae11461035a578063654fe6db14610379575f5ffd5b806321e5e2c4116101a357806321e5e2c4146102585780633707f447146102975780633a03171c146102b957806340650c91146102d5575f5ffd5b8063023f4147146101c957806312e868be146101fe5780631f3c240b1461021f575b5f5ffd5b3480156101d4575f5ffd5b506006546fffffffffffffffffffffffffffffffff165b6040519081526020015b60405180910390f35b348015610209575f5ffd5b5061021d610218366004611fad565b610637565b005b34801561022a575f5ffd5b5060065470010000000000000000000000000000000090046effffffffffffffffffffffffffffff166101eb565b348015610263575f5ffd5b506101eb610272366004611fd7565b6001600160a01b03165f9081526002602052604090205468ffffffffffffffffff1690565b3480156102a2575f5ffd5b506101eb6effffffffffffffffffffffffffffff81565b3480156102c4575f5ffd5b506101eb683635c9adc5dea0000081565b3480156102e0575f5ffd5b506101eb673782dace9d90000081565b3480156102fb575f5ffd5b506101eb61030a366004611fd7565b610739565b34801561031a575f5ffd5b506103427f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016101f5565b348015610365575f5ffd5b506101eb610374366004611fd7565b6107d1565b348015610384575f5ffd5b506101eb68a2a15d09519be0000081565b3480156103a0575f5ffd5b5061021d6107f7565b3480156103b4575f5ffd5b5061021d6103c3366004611fad565b61080a565b3480156103d3575f5ffd5b5061021d6108e6565b3480156103e7575f5ffd5b506101eb68d8d726b7177a80000081565b348015610403575f5ffd5b505f546001600160a01b0316610342565b34801561041f575f5ffd5b50610428610943565b6040516101f59190611ff9565b348015610440575f5ffd5b5061021d61044f366004612044565b6109a3565b34801561045f575f5ffd5b5061047361046e366004611fd7565b610a15565b604080519283526020830191909152016101f5565b348015610493575f5ffd5b5061021d610a53565b3480156104a7575f5ffd5b506101eb6104b63660046120c9565b610d3f565b3480156104c6575f5ffd5b506006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1660405190151581526020016101f5565b34801561050b575f5ffd5b5061021d61051a366004611fd7565b610e0a565b34801561052a575f5ffd5b506101eb610539366004611fd7565b6001600160a01b03165f908152600260205260409020547201000000000000000000000000000000000000900468ffffffffffffffffff1690565b6101eb611008565b348015610587575f5ffd5b5061021d610596366004611fad565b61133d565b3480156105a6575f5ffd5b506001546001600160a01b0316610342565b3480156105c3575f5ffd5b506101eb6105d2366004611fd7565b6001600160a01b03165f908152600260205260409020546901000000000000000000900468ffffffffffffffffff1690565b34801561060f575f5ffd5b5061021d61061e366004611fd7565b611665565b34801561062e575f5ffd5b506101eb600881565b61063f6116ed565b6001600160a01b03821661067f576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b805f036106b8576040517fdf0f2eca00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b335f9081526002602052604090205468ffffffffffffffffff1680821115610721576040517ffbc6456d00000000000000000000000000000000000000000000000000000000815233600482015260248101829052604481018390526064015b60405180910390fd5b61072c338484611773565b50610735611875565b5050565b5f6107426116ed565b5f5f61074d8461189f565b9150915068d8d726b7177a800000816001015461076a919061212d565b9250825f036107b6576040517fef94ed400000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152336024820152604401610718565b6107c284838386611906565b50506107cc611875565b919050565b5f6107da6116ed565b6107ec826107e7846119c6565b611a45565b5090506107cc611875565b6107ff611b65565b6108085f611baa565b565b6108126116ed565b5f5f61081d8461189f565b91509150825f0361085a576040517fdf0f2eca00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f68d8d726b7177a8000008260010154610874919061212d565b9050808411156108cf576040517f8114cede0000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201523360248201526044810182905260648101859052608401610718565b6108db85848487611906565b505050610735611875565b60015433906001600160a01b03168114610937576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610718565b61094081611baa565b50565b6060600580548060200260200160405190810160405280929190818152602001828054801561099957602002820191905f5260205f20905b81546001600160a01b0316815260019091019060200180831161097b575b5050505050905090565b335f908152600360205260409020547e01000000000000000000000000000000000000000000000000000000000000900460ff16610a0f576040517f542ddc55000000000000000000000000000000000000000000000000000000008152336004820152602401610718565b50505050565b5f5f5f610a21846119c6565b546effffffffffffffffffffffffffffff808216966f0100000000000000000000000000000090920416945092505050565b610a5b611b65565b610a636116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1615610ac3576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b33610ace5f82611bdb565b600680547effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f01000000000000000000000000000000000000000000000000000000000000001790555f805260026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b5460405168ffffffffffffffffff909116906001600160a01b038316907f6f8a4afbbff4ad283b8702d079c8cd1805ced9423340c45b2e0109abf0f8370290610b8c9084815260200190565b60405180910390a26005545f5b81811015610c3e575f60045f60058481548110610bb857610bb8612165565b5f9182526020808320909101546001600160a01b0316835282810193909352604091820181208180529283905220600101549091508015610c34576001600160a01b0386165f9081526020839052604081206001018054839290610c1d908490612192565b90915550505f808052602083905260408120600101555b5050600101610b99565b508115610d345760026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b80547fffffffffffffffffffffffffffffffffffffffffffffff0000000000000000001690556001600160a01b0383165f908152604081208054849290610cbe90849068ffffffffffffffffff166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550826001600160a01b03165f6001600160a01b03167f4f0f23d5d7f61e149d909d8f3eb8aa374832781e8fcb19751354b3022380737484604051610d2b91815260200190565b60405180910390a35b505050610808611875565b5f5f610d4a846119c6565b90505f610d578583611cd3565b8254610d7491906effffffffffffffffffffffffffffff16612192565b6001600160a01b038087165f9081526004602090815260408083209389168352929052908120805492935091610daa90846121c6565b6001600160a01b0387165f90815260026020526040902054610dd7919068ffffffffffffffffff166121d9565b905068d8d726b7177a800000818360010154610df39190612192565b610dfd919061212d565b9450505050505b92915050565b610e12611b65565b6001600160a01b038116610e52576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0381165f90815260036020526040902080547e01000000000000000000000000000000000000000000000000000000000000900460ff1615610ed2576040517fd2badd920000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610718565b6005547ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff801610f30576040517f4a5e688e00000000000000000000000000000000000000000000000000000000815260086004820152602401610718565b80547fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e01000000000000000000000000000000000000000000000000000000000000178155600580546001810182555f9182527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db00180546001600160a01b0385167fffffffffffffffffffffffff0000000000000000000000000000000000000000909116811790915560405190917f784c8f4dbf0ffedd6e72c76501c545a70f8b203b30a26ce542bf92ba87c248a491a25050565b5f6110116116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1615611071576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6006546fffffffffffffffffffffffffffffffff165f61109a82683635c9adc5dea000006121c6565b90508015806110a857508034115b156110e8576040517f25ce103b00000000000000000000000000000000000000000000000000000000815234600482015260248101829052604401610718565b5f673782dace9d900000821061110657673782dace9d900000611108565b815b90508034101561114d576040517fecde858b00000000000000000000000000000000000000000000000000000000815234600482015260248101829052604401610718565b34935061115a8484612192565b600680547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff92909216919091179055335f90815260026020526040902080548591906012906111dd9084907201000000000000000000000000000000000000900468ffffffffffffffffff166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550336001600160a01b03167f62722348256371b5147820d6cad90c40fd2da1ccee18c3ed52c0bca5a61dbbab8560405161124091815260200190565b60405180910390a26112535f3386611773565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316856040515f6040518083038185875af1925050503d805f81146112bc576040519150601f19603f3d011682016040523d82523d5f602084013e6112c1565b606091505b505090508061132e576040517f8e98a7590000000000000000000000000000000000000000000000000000000081526001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016600482015260248101869052604401610718565b5050505061133a611875565b90565b611345611b65565b61134d6116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff16156113ad576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0382166113ed576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0382165f90815260026020526040812080546006549192690100000000000000000090910468ffffffffffffffffff169170010000000000000000000000000000000090046effffffffffffffffffffffffffffff16908161145f68a2a15d09519be0000085612192565b61146991906121c6565b9050808511156114be576040517f1662f7240000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810186905260448101829052606401610718565b82851080156114e157506114d285846121c6565b845468ffffffffffffffffff16105b15611554578354869068ffffffffffffffffff166114ff87866121c6565b6040517ffbc6456d0000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015268ffffffffffffffffff90911660248301526044820152606401610718565b83547fffffffffffffffffffffffffffff000000000000000000ffffffffffffffffff16690100000000000000000068ffffffffffffffffff8716021784558261159e8684612192565b6115a891906121c6565b600660106101000a8154816effffffffffffffffffffffffffffff02191690836effffffffffffffffffffffffffffff160217905550856001600160a01b03167f43e96914f7f62502c2512e9022cd96eefe739797979c46d6b1851c551a3fb4078660405161161991815260200190565b60405180910390a2828511156116425761163d5f8761163886896121c6565b611773565b611659565b8285101561165957611659865f61163888876121c6565b50505050610735611875565b61166d611b65565b600180546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556116b55f546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611746576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61080860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611dd5565b61177d8383611bdb565b6001600160a01b0383165f90815260026020526040812080548392906117af90849068ffffffffffffffffff166121f0565b82546101009290920a68ffffffffffffffffff8181021990931691831602179091556001600160a01b0384165f908152600260205260408120805485945090926117fb918591166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550816001600160a01b0316836001600160a01b03167f4f0f23d5d7f61e149d909d8f3eb8aa374832781e8fcb19751354b302238073748360405161186891815260200190565b60405180910390a3505050565b6108085f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0061176d565b5f5f6118aa836119c6565b91505f6118b78484611a45565b6001600160a01b0386165f90815260046020908152604080832033845282528083206002909252909120549094509092506119009150839068ffffffffffffffffff1683611ddc565b50915091565b60018201805468d8d726b7177a80000083029003905582546effffffffffffffffffffffffffffff6f010000000000000000000000000000008083048216849003909116027fffff000000000000000000000000000000ffffffffffffffffffffffffffffff90911617835560405181815233906001600160a01b038616907fd1c19fbcd4551a5edfb66d43d2e337c04837afda3482b42bdf569a8fccdae5fb9060200160405180910390a3610a0f6001600160a01b0385163383611e28565b6001600160a01b0381165f90815260036020526040902080547e01000000000000000000000000000000000000000000000000000000000000900460ff166107cc576040517f542ddc550000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610718565b80545f906effffffffffffffffffffffffffffff16611a648484611cd3565b9150815f03611a75575f9150611b5e565b611a7f8282612192565b83547fffffffffffffffffffffffffffffffffff000000000000000000000000000000166effffffffffffffffffffffffffffff8281169190911780865591925083918591600f91611ae69185916f01000000000000000000000000000000900416612211565b92506101000a8154816effffffffffffffffffffffffffffff02191690836effffffffffffffffffffffffffffff160217905550836001600160a01b03167fb649c98f58055c520df0dcb5709eff2e931217ff2fb1e21376130d31bbb1c0af83604051611b5591815260200190565b60405180910390a25b9250929050565b5f546001600160a01b03163314610808576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610718565b600180547fffffffffffffffffffffffff000000000000000000000000000000000000000016905561094081611ead565b6001600160a01b038281165f9081526002602052604080822054928416825281205460055468ffffffffffffffffff93841693909116915b81811015611ccb575f60058281548110611c2f57611c2f612165565b5f9182526020808320909101546001600160a01b0316808352600390915260408220909250611c5f908390611a45565b6001600160a01b038085165f908152600460209081526040808320938e16835292905220909250611c9291508783611ddc565b6001600160a01b038083165f908152600460209081526040808320938b16835292905220611cc1908683611ddc565b5050600101611c13565b505050505050565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9081906001600160a01b038516906370a0823190602401602060405180830381865afa158015611d32573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611d569190612238565b83549091506f0100000000000000000000000000000090046effffffffffffffffffffffffffffff16808211611d90575f92505050610e04565b611d9a81836121c6565b84549093505f90611dbe906effffffffffffffffffffffffffffff908116906121c6565b905080841115611dcc578093505b50505092915050565b80825d5050565b82545f90611dea90836121c6565b9050805f03611df95750505050565b8215611e2157611e0981846121d9565b846001015f828254611e1b9190612192565b90915550505b5090915550565b604080516001600160a01b038416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb00000000000000000000000000000000000000000000000000000000179052611ea8908490611f14565b505050565b5f80546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b5f5f60205f8451602086015f885af180611f33576040513d5f823e3d81fd5b50505f513d91508115611f4a578060011415611f57565b6001600160a01b0384163b155b15610a0f576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610718565b6001600160a01b0381168114610940575f5ffd5b5f5f60408385031215611fbe575f5ffd5b8235611fc981611f99565b946020939093013593505050565b5f60208284031215611fe7575f5ffd5b8135611ff281611f99565b9392505050565b602080825282518282018190525f918401906040840190835b818110156120395783516001600160a01b0316835260209384019390920191600101612012565b509095945050505050565b5f5f5f5f60608587031215612057575f5ffd5b843561206281611f99565b935060208501359250604085013567ffffffffffffffff811115612084575f5ffd5b8501601f81018713612094575f5ffd5b803567ffffffffffffffff8111156120aa575f5ffd5b8760208284010111156120bb575f5ffd5b949793965060200194505050565b5f5f604083850312156120da575f5ffd5b82356120e581611f99565b915060208301356120f581611f99565b809150509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f82612160577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b80820180821115610e0457610e04612100565b68ffffffffffffffffff8181168382160190811115610e0457610e04612100565b81810381811115610e0457610e04612100565b8082028115828204841417610e0457610e04612100565b68ffffffffffffffffff8281168282160390811115610e0457610e04612100565b6effffffffffffffffffffffffffffff8181168382160190811115610e0457610e04612100565b5f60208284031215612248575f5ffd5b505191905056fea26469706673582212202222c82a3237a7da11465be43f630a95245529d6d993e97a783bc94a7d41ffb664736f6c634300081e0033" as const;
+
+export const timelockControllerAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "minDelay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address[]",
+        "name": "proposers",
+        "type": "address[]"
+      },
+      {
+        "internalType": "address[]",
+        "name": "executors",
+        "type": "address[]"
+      },
+      {
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "neededRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "FailedCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minDelay",
+        "type": "uint256"
+      }
+    ],
+    "name": "TimelockInsufficientDelay",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "targets",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "payloads",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "values",
+        "type": "uint256"
+      }
+    ],
+    "name": "TimelockInvalidOperationLength",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "TimelockUnauthorizedCaller",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "predecessorId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "TimelockUnexecutedPredecessor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "operationId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "expectedStates",
+        "type": "bytes32"
+      }
+    ],
+    "name": "TimelockUnexpectedOperationState",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "data",
+        "type": "bytes"
+      }
+    ],
+    "name": "CallExecuted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "CallSalt",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "data",
+        "type": "bytes"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      }
+    ],
+    "name": "CallScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "Cancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "oldDuration",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "newDuration",
+        "type": "uint256"
+      }
+    ],
+    "name": "MinDelayChange",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "previousAdminRole",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "newAdminRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleAdminChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleGranted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "CANCELLER_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_ADMIN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "EXECUTOR_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "PROPOSER_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "cancel",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "payload",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "execute",
+    "outputs": [],
+    "stateMutability": "payable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "targets",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "values",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "bytes[]",
+        "name": "payloads",
+        "type": "bytes[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "executeBatch",
+    "outputs": [],
+    "stateMutability": "payable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "getMinDelay",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getOperationState",
+    "outputs": [
+      {
+        "internalType": "enum TimelockController.OperationState",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getRoleAdmin",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getTimestamp",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "grantRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "data",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "hashOperation",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "targets",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "values",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "bytes[]",
+        "name": "payloads",
+        "type": "bytes[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      }
+    ],
+    "name": "hashOperationBatch",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isOperation",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isOperationDone",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isOperationPending",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "id",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isOperationReady",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "bytes",
+        "name": "",
+        "type": "bytes"
+      }
+    ],
+    "name": "onERC1155BatchReceived",
+    "outputs": [
+      {
+        "internalType": "bytes4",
+        "name": "",
+        "type": "bytes4"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "",
+        "type": "bytes"
+      }
+    ],
+    "name": "onERC1155Received",
+    "outputs": [
+      {
+        "internalType": "bytes4",
+        "name": "",
+        "type": "bytes4"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "",
+        "type": "bytes"
+      }
+    ],
+    "name": "onERC721Received",
+    "outputs": [
+      {
+        "internalType": "bytes4",
+        "name": "",
+        "type": "bytes4"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "callerConfirmation",
+        "type": "address"
+      }
+    ],
+    "name": "renounceRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "data",
+        "type": "bytes"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      }
+    ],
+    "name": "schedule",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "targets",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "values",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "bytes[]",
+        "name": "payloads",
+        "type": "bytes[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "predecessor",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      }
+    ],
+    "name": "scheduleBatch",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "newDelay",
+        "type": "uint256"
+      }
+    ],
+    "name": "updateDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "stateMutability": "payable",
+    "type": "receive"
+  }
+] as const;
+
+export const timelockControllerBytecode = "0x608060405234801561000f575f5ffd5b506040516121eb3803806121eb83398101604081905261002e916102f6565b6100385f3061017b565b506001600160a01b03811615610054576100525f8261017b565b505b5f5b83518110156100e8576100a87fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc185838151811061009557610095610375565b602002602001015161017b60201b60201c565b506100df7ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f78385838151811061009557610095610375565b50600101610056565b505f5b82518110156101335761012a7fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e6384838151811061009557610095610375565b506001016100eb565b506002849055604080515f8152602081018690527f11c24f4ead16507c69ac467fbd5e4eed5fb5c699626d2cc6d66421df253886d5910160405180910390a150505050610389565b5f828152602081815260408083206001600160a01b038516845290915281205460ff1661021b575f838152602081815260408083206001600160a01b03861684529091529020805460ff191660011790556101d33390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a450600161021e565b505f5b92915050565b634e487b7160e01b5f52604160045260245ffd5b80516001600160a01b038116811461024e575f5ffd5b919050565b5f82601f830112610262575f5ffd5b81516001600160401b0381111561027b5761027b610224565b604051600582901b90603f8201601f191681016001600160401b03811182821017156102a9576102a9610224565b6040529182526020818501810192908101868411156102c6575f5ffd5b6020860192505b838310156102ec576102de83610238565b8152602092830192016102cd565b5095945050505050565b5f5f5f5f60808587031215610309575f5ffd5b845160208601519094506001600160401b03811115610326575f5ffd5b61033287828801610253565b604087015190945090506001600160401b0381111561034f575f5ffd5b61035b87828801610253565b92505061036a60608601610238565b905092959194509250565b634e487b7160e01b5f52603260045260245ffd5b611e55806103965f395ff3fe6080604052600436106101b2575f3560e01c80638065657f116100e7578063bc197c8111610087578063d547741f11610062578063d547741f146105c0578063e38335e5146105df578063f23a6e61146105f2578063f27a0c9214610636575f5ffd5b8063bc197c8114610532578063c4d252f514610576578063d45c443514610595575f5ffd5b806391d14854116100c257806391d148541461047e578063a217fddf146104cd578063b08e51c0146104e0578063b1c5f42714610513575f5ffd5b80638065657f1461040d5780638f2a0bb01461042c5780638f61f4f51461044b575f5ffd5b80632ab0f5291161015257806336568abe1161012d57806336568abe14610384578063584b153e146103a357806364d62353146103c25780637958004c146103e1575f5ffd5b80632ab0f529146103275780632f2ff15d1461034657806331d5075014610365575f5ffd5b8063134008d31161018d578063134008d31461025357806313bc9f2014610266578063150b7a0214610285578063248a9ca3146102f9575f5ffd5b806301d5062a146101bd57806301ffc9a7146101de57806307bd026514610212575f5ffd5b366101b957005b5f5ffd5b3480156101c8575f5ffd5b506101dc6101d73660046114fc565b61064a565b005b3480156101e9575f5ffd5b506101fd6101f836600461156b565b61071e565b60405190151581526020015b60405180910390f35b34801561021d575f5ffd5b506102457fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e6381565b604051908152602001610209565b6101dc6102613660046115aa565b61072e565b348015610271575f5ffd5b506101fd610280366004611611565b610823565b348015610290575f5ffd5b506102c861029f3660046116f2565b7f150b7a0200000000000000000000000000000000000000000000000000000000949350505050565b6040517fffffffff000000000000000000000000000000000000000000000000000000009091168152602001610209565b348015610304575f5ffd5b50610245610313366004611611565b5f9081526020819052604090206001015490565b348015610332575f5ffd5b506101fd610341366004611611565b610848565b348015610351575f5ffd5b506101dc610360366004611756565b610850565b348015610370575f5ffd5b506101fd61037f366004611611565b61087a565b34801561038f575f5ffd5b506101dc61039e366004611756565b61089e565b3480156103ae575f5ffd5b506101fd6103bd366004611611565b6108fc565b3480156103cd575f5ffd5b506101dc6103dc366004611611565b610941565b3480156103ec575f5ffd5b506104006103fb366004611611565b6109da565b60405161020991906117ad565b348015610418575f5ffd5b506102456104273660046115aa565b610a22565b348015610437575f5ffd5b506101dc61044636600461182d565b610a60565b348015610456575f5ffd5b506102457fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc181565b348015610489575f5ffd5b506101fd610498366004611756565b5f9182526020828152604080842073ffffffffffffffffffffffffffffffffffffffff93909316845291905290205460ff1690565b3480156104d8575f5ffd5b506102455f81565b3480156104eb575f5ffd5b506102457ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f78381565b34801561051e575f5ffd5b5061024561052d3660046118e2565b610c02565b34801561053d575f5ffd5b506102c861054c366004611a0f565b7fbc197c810000000000000000000000000000000000000000000000000000000095945050505050565b348015610581575f5ffd5b506101dc610590366004611611565b610c46565b3480156105a0575f5ffd5b506102456105af366004611611565b5f9081526001602052604090205490565b3480156105cb575f5ffd5b506101dc6105da366004611756565b610d09565b6101dc6105ed3660046118e2565b610d2d565b3480156105fd575f5ffd5b506102c861060c366004611abe565b7ff23a6e610000000000000000000000000000000000000000000000000000000095945050505050565b348015610641575f5ffd5b50600254610245565b7fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc161067481610f07565b5f610683898989898989610a22565b905061068f8184610f14565b5f817f4cf4410cc57040e44862ef0f45f3dd5a5e02db8eb8add648d4b0e236f1d07dca8b8b8b8b8b8a6040516106ca96959493929190611b3b565b60405180910390a3831561071357807f20fda5fd27a1ea7bf5b9567f143ac5470bb059374a27e8f67cb44f946f6d03878560405161070a91815260200190565b60405180910390a25b505050505050505050565b5f61072882610fd7565b92915050565b5f80527fdae2aa361dfd1ca020a396615627d436107c35eff9fe7738a3512819782d70696020527f5ba6852781629bcdcd4bdaa6de76d786f1c64b16acdac474e55bebc0ea157951547fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e639060ff166107aa576107aa813361102c565b5f6107b9888888888888610a22565b90506107c581856110b5565b6107d18888888861111c565b5f817fc2617efa69bab66782fa219543714338489c4e9e178271560a91b82c3f612b588a8a8a8a6040516108089493929190611b85565b60405180910390a36108198161119d565b5050505050505050565b5f60025b610830836109da565b600381111561084157610841611780565b1492915050565b5f6003610827565b5f8281526020819052604090206001015461086a81610f07565b61087483836111c8565b50505050565b5f80610885836109da565b600381111561089657610896611780565b141592915050565b73ffffffffffffffffffffffffffffffffffffffff811633146108ed576040517f6697b23200000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6108f782826112c1565b505050565b5f5f610907836109da565b9050600181600381111561091d5761091d611780565b148061093a5750600281600381111561093857610938611780565b145b9392505050565b33308114610998576040517fe2850c5900000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024015b60405180910390fd5b60025460408051918252602082018490527f11c24f4ead16507c69ac467fbd5e4eed5fb5c699626d2cc6d66421df253886d5910160405180910390a150600255565b5f81815260016020526040812054805f036109f757505f92915050565b60018103610a085750600392915050565b42811115610a195750600192915050565b50600292915050565b5f868686868686604051602001610a3e96959493929190611b3b565b6040516020818303038152906040528051906020012090509695505050505050565b7fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1610a8a81610f07565b8887141580610a995750888514155b15610ae1576040517fffb03211000000000000000000000000000000000000000000000000000000008152600481018a9052602481018690526044810188905260640161098f565b5f610af28b8b8b8b8b8b8b8b610c02565b9050610afe8184610f14565b5f5b8a811015610bb35780827f4cf4410cc57040e44862ef0f45f3dd5a5e02db8eb8add648d4b0e236f1d07dca8e8e85818110610b3d57610b3d611bba565b9050602002016020810190610b529190611be7565b8d8d86818110610b6457610b64611bba565b905060200201358c8c87818110610b7d57610b7d611bba565b9050602002810190610b8f9190611c00565b8c8b604051610ba396959493929190611b3b565b60405180910390a3600101610b00565b508315610bf557807f20fda5fd27a1ea7bf5b9567f143ac5470bb059374a27e8f67cb44f946f6d038785604051610bec91815260200190565b60405180910390a25b5050505050505050505050565b5f8888888888888888604051602001610c22989796959493929190611d13565b60405160208183030381529060405280519060200120905098975050505050505050565b7ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f783610c7081610f07565b610c79826108fc565b610cce5781610c88600261137a565b610c92600161137a565b6040517f5ead8eb5000000000000000000000000000000000000000000000000000000008152600481019390935217602482015260440161098f565b5f828152600160205260408082208290555183917fbaa1eb22f2a492ba1a5fea61b8df4d27c6c8b5f3971e63bb58fa14ff72eedb7091a25050565b5f82815260208190526040902060010154610d2381610f07565b61087483836112c1565b5f80527fdae2aa361dfd1ca020a396615627d436107c35eff9fe7738a3512819782d70696020527f5ba6852781629bcdcd4bdaa6de76d786f1c64b16acdac474e55bebc0ea157951547fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e639060ff16610da957610da9813361102c565b8786141580610db85750878414155b15610e00576040517fffb0321100000000000000000000000000000000000000000000000000000000815260048101899052602481018590526044810187905260640161098f565b5f610e118a8a8a8a8a8a8a8a610c02565b9050610e1d81856110b5565b5f5b89811015610ef1575f8b8b83818110610e3a57610e3a611bba565b9050602002016020810190610e4f9190611be7565b90505f8a8a84818110610e6457610e64611bba565b905060200201359050365f8a8a86818110610e8157610e81611bba565b9050602002810190610e939190611c00565b91509150610ea38484848461111c565b84867fc2617efa69bab66782fa219543714338489c4e9e178271560a91b82c3f612b5886868686604051610eda9493929190611b85565b60405180910390a350505050806001019050610e1f565b50610efb8161119d565b50505050505050505050565b610f11813361102c565b50565b610f1d8261087a565b15610f675781610f2c5f61137a565b6040517f5ead8eb50000000000000000000000000000000000000000000000000000000081526004810192909252602482015260440161098f565b5f610f7160025490565b905080821015610fb7576040517f54336609000000000000000000000000000000000000000000000000000000008152600481018390526024810182905260440161098f565b610fc18242611dd8565b5f93845260016020526040909320929092555050565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f4e2312e000000000000000000000000000000000000000000000000000000000148061072857506107288261139c565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915290205460ff166110b1576040517fe2517d3f00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024810183905260440161098f565b5050565b6110be82610823565b6110cd5781610f2c600261137a565b80158015906110e257506110e081610848565b155b156110b1576040517f90a9a6180000000000000000000000000000000000000000000000000000000081526004810182905260240161098f565b5f5f8573ffffffffffffffffffffffffffffffffffffffff16858585604051611146929190611e10565b5f6040518083038185875af1925050503d805f8114611180576040519150601f19603f3d011682016040523d82523d5f602084013e611185565b606091505b50915091506111948282611432565b50505050505050565b6111a681610823565b6111b55780610f2c600261137a565b5f90815260016020819052604090912055565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff166112ba575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff86168452909152902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001660011790556112583390565b73ffffffffffffffffffffffffffffffffffffffff168273ffffffffffffffffffffffffffffffffffffffff16847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610728565b505f610728565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff16156112ba575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8616808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a4506001610728565b5f81600381111561138d5761138d611780565b600160ff919091161b92915050565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f7965db0b00000000000000000000000000000000000000000000000000000000148061072857507f01ffc9a7000000000000000000000000000000000000000000000000000000007fffffffff00000000000000000000000000000000000000000000000000000000831614610728565b606082611447576114428261144e565b610728565b5080610728565b80511561145d57805160208201fd5b6040517fd6bda27500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b803573ffffffffffffffffffffffffffffffffffffffff811681146114b2575f5ffd5b919050565b5f5f83601f8401126114c7575f5ffd5b50813567ffffffffffffffff8111156114de575f5ffd5b6020830191508360208285010111156114f5575f5ffd5b9250929050565b5f5f5f5f5f5f5f60c0888a031215611512575f5ffd5b61151b8861148f565b965060208801359550604088013567ffffffffffffffff81111561153d575f5ffd5b6115498a828b016114b7565b989b979a50986060810135976080820135975060a09091013595509350505050565b5f6020828403121561157b575f5ffd5b81357fffffffff000000000000000000000000000000000000000000000000000000008116811461093a575f5ffd5b5f5f5f5f5f5f60a087890312156115bf575f5ffd5b6115c88761148f565b955060208701359450604087013567ffffffffffffffff8111156115ea575f5ffd5b6115f689828a016114b7565b979a9699509760608101359660809091013595509350505050565b5f60208284031215611621575f5ffd5b5035919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b604051601f8201601f1916810167ffffffffffffffff8111828210171561167e5761167e611628565b604052919050565b5f82601f830112611695575f5ffd5b813567ffffffffffffffff8111156116af576116af611628565b6116c26020601f19601f84011601611655565b8181528460208386010111156116d6575f5ffd5b816020850160208301375f918101602001919091529392505050565b5f5f5f5f60808587031215611705575f5ffd5b61170e8561148f565b935061171c6020860161148f565b925060408501359150606085013567ffffffffffffffff81111561173e575f5ffd5b61174a87828801611686565b91505092959194509250565b5f5f60408385031215611767575f5ffd5b823591506117776020840161148f565b90509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60208101600483106117e6577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b91905290565b5f5f83601f8401126117fc575f5ffd5b50813567ffffffffffffffff811115611813575f5ffd5b6020830191508360208260051b85010111156114f5575f5ffd5b5f5f5f5f5f5f5f5f5f60c08a8c031215611845575f5ffd5b893567ffffffffffffffff81111561185b575f5ffd5b6118678c828d016117ec565b909a5098505060208a013567ffffffffffffffff811115611886575f5ffd5b6118928c828d016117ec565b90985096505060408a013567ffffffffffffffff8111156118b1575f5ffd5b6118bd8c828d016117ec565b9a9d999c50979a969997986060880135976080810135975060a0013595509350505050565b5f5f5f5f5f5f5f5f60a0898b0312156118f9575f5ffd5b883567ffffffffffffffff81111561190f575f5ffd5b61191b8b828c016117ec565b909950975050602089013567ffffffffffffffff81111561193a575f5ffd5b6119468b828c016117ec565b909750955050604089013567ffffffffffffffff811115611965575f5ffd5b6119718b828c016117ec565b999c989b509699959896976060870135966080013595509350505050565b5f82601f83011261199e575f5ffd5b813567ffffffffffffffff8111156119b8576119b8611628565b8060051b6119c860208201611655565b918252602081850181019290810190868411156119e3575f5ffd5b6020860192505b83831015611a055782358252602092830192909101906119ea565b9695505050505050565b5f5f5f5f5f60a08688031215611a23575f5ffd5b611a2c8661148f565b9450611a3a6020870161148f565b9350604086013567ffffffffffffffff811115611a55575f5ffd5b611a618882890161198f565b935050606086013567ffffffffffffffff811115611a7d575f5ffd5b611a898882890161198f565b925050608086013567ffffffffffffffff811115611aa5575f5ffd5b611ab188828901611686565b9150509295509295909350565b5f5f5f5f5f60a08688031215611ad2575f5ffd5b611adb8661148f565b9450611ae96020870161148f565b93506040860135925060608601359150608086013567ffffffffffffffff811115611aa5575f5ffd5b81835281816020850137505f602082840101525f6020601f19601f840116840101905092915050565b73ffffffffffffffffffffffffffffffffffffffff8716815285602082015260a060408201525f611b7060a083018688611b12565b60608301949094525060800152949350505050565b73ffffffffffffffffffffffffffffffffffffffff85168152836020820152606060408201525f611a05606083018486611b12565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f60208284031215611bf7575f5ffd5b61093a8261148f565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112611c33575f5ffd5b83018035915067ffffffffffffffff821115611c4d575f5ffd5b6020019150368190038213156114f5575f5ffd5b5f8383855260208501945060208460051b820101835f5b86811015611d0757601f1984840301885281357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1873603018112611cba575f5ffd5b860160208101903567ffffffffffffffff811115611cd6575f5ffd5b803603821315611ce4575f5ffd5b611cef858284611b12565b60209a8b019a90955093909301925050600101611c78565b50909695505050505050565b60a080825281018890525f8960c08301825b8b811015611d605773ffffffffffffffffffffffffffffffffffffffff611d4b8461148f565b16825260209283019290910190600101611d25565b5083810360208501528881527f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff891115611d98575f5ffd5b8860051b9150818a60208301370182810360209081016040850152611dc09082018789611c61565b60608401959095525050608001529695505050505050565b80820180821115610728577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818382375f910190815291905056fea26469706673582212209052fff57f055be256223c1d1be815a083f23a8e6bf7912e83c36fb63f84bd2964736f6c634300081e0033" as const;
+
+export const erc1967ProxyAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "implementation",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes",
+        "name": "_data",
+        "type": "bytes"
+      }
+    ],
+    "stateMutability": "payable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "AddressEmptyCode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "implementation",
+        "type": "address"
+      }
+    ],
+    "name": "ERC1967InvalidImplementation",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ERC1967NonPayable",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "FailedCall",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "implementation",
+        "type": "address"
+      }
+    ],
+    "name": "Upgraded",
+    "type": "event"
+  },
+  {
+    "stateMutability": "payable",
+    "type": "fallback"
+  }
+] as const;
+
+export const erc1967ProxyBytecode = "0x60806040526040516103dc3803806103dc8339810160408190526100229161023b565b61002c8282610033565b5050610320565b61003c82610091565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a280511561008557610080828261010c565b505050565b61008d61017f565b5050565b806001600160a01b03163b5f036100cb57604051634c9c8ce360e01b81526001600160a01b03821660048201526024015b60405180910390fd5b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc80546001600160a01b0319166001600160a01b0392909216919091179055565b60605f5f846001600160a01b031684604051610128919061030a565b5f60405180830381855af49150503d805f8114610160576040519150601f19603f3d011682016040523d82523d5f602084013e610165565b606091505b5090925090506101768583836101a0565b95945050505050565b341561019e5760405163b398979f60e01b815260040160405180910390fd5b565b6060826101b5576101b0826101ff565b6101f8565b81511580156101cc57506001600160a01b0384163b155b156101f557604051639996b31560e01b81526001600160a01b03851660048201526024016100c2565b50805b9392505050565b80511561020e57805160208201fd5b60405163d6bda27560e01b815260040160405180910390fd5b634e487b7160e01b5f52604160045260245ffd5b5f5f6040838503121561024c575f5ffd5b82516001600160a01b0381168114610262575f5ffd5b60208401519092506001600160401b0381111561027d575f5ffd5b8301601f8101851361028d575f5ffd5b80516001600160401b038111156102a6576102a6610227565b604051601f8201601f19908116603f011681016001600160401b03811182821017156102d4576102d4610227565b6040528181528282016020018710156102eb575f5ffd5b8160208401602083015e5f602083830101528093505050509250929050565b5f82518060208501845e5f920191825250919050565b60b08061032c5f395ff3fe6080604052600a600c565b005b60186014601a565b605d565b565b5f60587f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc5473ffffffffffffffffffffffffffffffffffffffff1690565b905090565b365f5f375f5f365f845af43d5f5f3e8080156076573d5ff35b3d5ffdfea26469706673582212200938c21cd6970c8eeeb89fad6783eb61ac83296d2967e277522e321bd094559764736f6c634300081e0033" as const;
