@@ -198,6 +198,7 @@ interface IPoolRegistryTypes {
     error PoolRegistryPenaltyExceedsSelfStake(address pool, uint256 locked, uint256 selfStake, uint256 amount);
     error PoolRegistryWriteOffExceedsLocked(address pool, uint256 locked, uint256 amount);
     error PoolRegistryStakeLockedInPenalties(address pool, uint256 selfStakeAfter, uint256 locked);
+    error PoolRegistryExtensionCalledDirectly();
 }
 
 /// @title IPoolRegistry: the delegation standard (seed 001) over an ERC-20/677 stake token.

@@ -214,6 +214,7 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
 
     /// @inheritdoc IPoolRegistry
     function registerPool(address, uint256, string calldata, bytes32) external returns (address pool) {
+        pool; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
@@ -254,11 +255,13 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
 
     /// @inheritdoc IPoolRegistry
     function withdrawProtocolFees(address) external returns (uint256 amount) {
+        amount; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
     /// @inheritdoc IPoolRegistry
     function transferDelegation(address, address, uint256, uint256) external returns (uint256 id) {
+        id; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
@@ -269,11 +272,13 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
 
     /// @inheritdoc IPoolRegistry
     function finalizeTransfers(uint256[] calldata) external returns (uint256 finalized) {
+        finalized; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
     /// @inheritdoc IPoolRegistry
     function redelegateRewards(address) external returns (uint256 amount) {
+        amount; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
@@ -294,11 +299,13 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
 
     /// @inheritdoc IPoolRegistry
     function autoDelegateRewards(address, address) external returns (uint256 amount, uint256 fee) {
+        amount; fee; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
     /// @inheritdoc IPoolRegistry
     function requestCommissionRateChange(address, uint256) external returns (uint256 id) {
+        id; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
@@ -505,7 +512,7 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
         )
     {
         Pool storage p = _existingPool(pool);
-        return (p.accounted, p.rewardPerStake, p.rewardRemainder, p.commissionOwed, p.protocolFeesOwed);
+        return (p.accounted, p.rewardPerStake, p.rewardRemainder + p.rewardDust, p.commissionOwed, p.protocolFeesOwed);
     }
 
     // ------------------------------------------------------------------ internals

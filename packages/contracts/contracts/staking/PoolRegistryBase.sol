@@ -53,19 +53,21 @@ abstract contract PoolRegistryBase is IPoolRegistryTypes, OwnableUpgradeable, Re
         uint96 accounted; // tokens the vault holds that the registry knows about; the rest is undistributed reward
         uint32 undelegationNonce;
         uint32 transferNonce; // of transfers out of this pool; starts at 1 so transfer ids never equal undelegation ids
-        // slot 3: read by every stake change, so reading the pending stake beside it is a warm read (gas savings)
+        // slot 3: read by every stake change, so keeping the sub-wei fractions of settlements beside it costs a warm
+        // write instead of a cold read and write of `rewardRemainder` (gas savings)
         uint160 rewardPerStake; // cumulative reward per unit of stake, times REWARD_PRECISION
-        uint96 pendingStake; // transferred in, not landed yet: reserved under the staking limit and in `accounted`
+        uint96 rewardDust; // scaled sub-wei fractions delegators could not be paid since the last distribution
         // slot 4
-        uint256 rewardRemainder; // scaled reward not yet in rewardPerStake (division remainders, sub-wei dust)
+        uint256 rewardRemainder; // scaled reward not yet in rewardPerStake (division remainders, overflowing dust)
         // slot 5
         uint128 commissionOwed;
         uint128 protocolFeesOwed;
         // slots 6-7
         bytes32 metaDataContentHash;
         string metaDataUrl;
-        // slot 8: read only when tokens arrive at the vault, to tell a returned penalty from a reward
+        // slot 8: read when tokens arrive at the vault and by delegations (the room they may take)
         uint96 lockedInPenalties; // sent to whitelisted penalty contracts; owed to stakers, so not in `accounted`
+        uint96 pendingStake; // transferred in, not landed yet: reserved under the staking limit and in `accounted`
     }
 
     /// @dev One slot per delegation: stake and the accumulator value it was last settled at (gas savings).
@@ -203,6 +205,7 @@ abstract contract PoolRegistryBase is IPoolRegistryTypes, OwnableUpgradeable, Re
         reward = d.reward;
         if (reward == 0) return 0;
         p.rewardPerStake = uint160(d.rewardPerStake); // capped at 2^160-1 by _computeDistribution
+        p.rewardDust = 0; // taken into the remainder by _computeDistribution
         p.rewardRemainder = d.rewardRemainder;
         p.commissionOwed += uint128(d.commission); // <= reward <= 2^96-1
         p.protocolFeesOwed += uint128(d.protocolFee);
@@ -226,7 +229,7 @@ abstract contract PoolRegistryBase is IPoolRegistryTypes, OwnableUpgradeable, Re
             accounted += d.returned;
             if (arrived == 0) return d;
         }
-        d.rewardRemainder = p.rewardRemainder;
+        d.rewardRemainder = p.rewardRemainder + p.rewardDust;
         uint256 reward = arrived;
         // what does not fit the packed counters (beside the room pending transfers reserved) stays in the vault for a
         // later distribution
@@ -252,14 +255,23 @@ abstract contract PoolRegistryBase is IPoolRegistryTypes, OwnableUpgradeable, Re
         }
     }
 
-    /// @dev The whole wei a delegation earned since it was last settled. The sub-wei fraction goes back into the
-    /// pool's remainder, to be shared with the next reward. The caller must store the new `rewardPerStakePaid`.
+    /// @dev The whole wei a delegation earned since it was last settled. The sub-wei fraction goes back to the pool
+    /// (`rewardDust`), to be shared with the next reward. The caller must store the new `rewardPerStakePaid`.
     function _settle(Pool storage p, Delegation storage d, uint256 stake) internal returns (uint256 owed) {
         if (stake == 0) return 0;
         uint256 accrued = stake * (p.rewardPerStake - d.rewardPerStakePaid);
         owed = accrued / REWARD_PRECISION;
         uint256 dust = accrued - owed * REWARD_PRECISION;
-        if (dust != 0) p.rewardRemainder += dust;
+        if (dust != 0) {
+            // each fraction is below REWARD_PRECISION, so the packed counter takes ~79 wei of them before it spills
+            uint256 kept = p.rewardDust + dust;
+            if (kept > type(uint96).max) {
+                p.rewardRemainder += kept;
+                p.rewardDust = 0;
+            } else {
+                p.rewardDust = uint96(kept);
+            }
+        }
     }
 
     /// @dev Writes a delegation in one SSTORE; an emptied one is deleted for the gas refund.

@@ -15,6 +15,9 @@ import {PoolVault} from "./PoolVault.sol";
 contract PoolRegistryExtension is PoolRegistryBase {
     using SafeCast for uint256;
 
+    /// @dev This contract's own address: code running at any other address runs by delegatecall, for the registry.
+    address private immutable _self = address(this);
+
     constructor(
         IERC20 token_,
         uint256 thawingPeriod_,
@@ -30,6 +33,8 @@ contract PoolRegistryExtension is PoolRegistryBase {
         string calldata metaDataUrl,
         bytes32 metaDataContentHash
     ) external returns (address pool) {
+        // called directly, this would start a second, unrelated registry here: pools exist only in the real one
+        if (address(this) == _self) revert PoolRegistryExtensionCalledDirectly();
         if (signingAddress == address(0)) revert PoolRegistryZeroAddress();
         if (commissionRate > PPM) revert PoolRegistryRateTooHigh(commissionRate, PPM);
         uint256 index = _registry().poolList.length;

@@ -7,6 +7,13 @@ pragma solidity 0.8.30;
 /// @title Vm: the Hardhat 3 (EDR) cheatcodes the Solidity tests use, declared here since there is no forge-std.
 /// @dev EDR serves these at the Foundry cheatcode address; each one is exercised by a test in this repository.
 interface Vm {
+    /// @notice One event recorded after `recordLogs`.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     /// @notice Sets `block.timestamp`.
     function warp(uint256 newTimestamp) external;
 
@@ -25,11 +32,20 @@ interface Vm {
     /// @notice The next call must revert with data starting with `revertData` (for errors without arguments).
     function expectRevert(bytes4 revertData) external;
 
+    /// @notice The next call must revert, with any data.
+    function expectRevert() external;
+
     /// @notice The next event emitted by `emitter` must match the one emitted next by the test, on the checked parts.
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
 
     /// @notice Discards a fuzz input for which `condition` is false.
     function assume(bool condition) external;
+
+    /// @notice Starts recording every event emitted from now on.
+    function recordLogs() external;
+
+    /// @notice The events recorded since `recordLogs` or the last call of this, which it clears.
+    function getRecordedLogs() external returns (Log[] memory logs);
 }
 
 /// @dev address(uint160(uint256(keccak256("hevm cheat code")))), where Foundry and EDR serve cheatcodes.
