@@ -6,6 +6,13 @@ import { defineConfig } from "hardhat/config";
 const require = createRequire(import.meta.url);
 const solcPackage = require("solc/package.json") as { version: string };
 
+const invariantRuns = Number(process.env.POOLNET_INVARIANT_RUNS ?? "256");
+if (!Number.isSafeInteger(invariantRuns) || invariantRuns < 1) {
+  throw new Error(
+    `POOLNET_INVARIANT_RUNS must be a positive whole number, got "${process.env.POOLNET_INVARIANT_RUNS}"`,
+  );
+}
+
 export default defineConfig({
   plugins: [hardhatToolboxViem],
   solidity: {
@@ -22,5 +29,11 @@ export default defineConfig({
     },
   },
   paths: { tests: { solidity: "./contracts", nodejs: "./test" } },
-  test: { solidity: { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64 } } },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      // `npm test`: 256 runs of 500 calls; `npm run test:deep` sets POOLNET_INVARIANT_RUNS=10000
+      invariant: { runs: invariantRuns, depth: 500 },
+    },
+  },
 });

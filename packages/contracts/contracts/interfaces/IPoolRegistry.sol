@@ -142,8 +142,8 @@ interface IPoolRegistryTypes {
     /// @notice The operator of `pool` paid `amount` of the pool's tokens into the whitelisted `target`, backed by
     /// their self-stake.
     event PenaltyLocked(address indexed pool, address indexed target, uint256 amount);
-    /// @notice `amount` locked tokens came back to the pool's vault and are in its accounts again.
-    event PenaltyReturned(address indexed pool, uint256 amount);
+    /// @notice `from` returned `amount` locked tokens to the pool's vault: they are in its accounts again.
+    event PenaltyReturned(address indexed pool, address indexed from, uint256 amount);
     /// @notice A penalty that will not come back was taken out of the operator's self-stake.
     event PenaltyWrittenOff(address indexed pool, address indexed operator, uint256 amount);
 
@@ -196,7 +196,7 @@ interface IPoolRegistryTypes {
     error PoolRegistryNotPenaltyContract(address target);
     error PoolRegistryTooManyPenaltyContracts();
     error PoolRegistryPenaltyExceedsSelfStake(address pool, uint256 locked, uint256 selfStake, uint256 amount);
-    error PoolRegistryWriteOffExceedsLocked(address pool, uint256 locked, uint256 amount);
+    error PoolRegistryExceedsLockedPenalties(address pool, uint256 locked, uint256 amount);
     error PoolRegistryStakeLockedInPenalties(address pool, uint256 selfStakeAfter, uint256 locked);
     error PoolRegistryExtensionCalledDirectly();
 }
@@ -361,10 +361,15 @@ interface IPoolRegistry is IPoolRegistryTypes {
 
     /// @notice Pays `amount` of the pool's tokens into the whitelisted penalty contract `target`. What is locked in
     /// penalties is backed by the operator's self-stake, which cannot drop below it, so delegated tokens are never at
-    /// risk; tokens that come back to the vault are taken as the penalty returning before any reward.
+    /// risk. Refunds come back through `returnPenalty`; tokens sent straight to the vault are a reward like any other.
     /// @dev Requirements: the caller is the pool's operator; `target` is whitelisted; `amount` > 0; locked penalties
     /// plus `amount` do not exceed the operator's self-stake.
     function lockPenalty(address pool, address target, uint256 amount) external;
+
+    /// @notice Brings `amount` of the pool's locked penalties back: pulls them from the caller (who approved the
+    /// registry) into the vault and into its accounts. Anyone may return them, e.g. the operator a refund was paid to.
+    /// @dev Requirements: `amount` > 0 and at most what is locked.
+    function returnPenalty(address pool, uint256 amount) external;
 
     /// @notice Takes `amount` of a penalty that will not come back out of the operator's self-stake and out of what
     /// is locked. Requirements: the caller is the pool's operator; `amount` is at most what is locked.

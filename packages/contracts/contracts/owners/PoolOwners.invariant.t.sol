@@ -345,9 +345,18 @@ contract PoolOwnersInvariantTest is TestBase {
         targets[0] = FuzzSelector(address(handler), selectors);
     }
 
+    /// @notice Every invariant below, checked after each call of every run: one campaign instead of five.
+    function invariant_owners() public view {
+        _sharesAddUpTo100Percent();
+        _everyHolderGetsExactlyItsEntitlement();
+        _tokensHeldCoverEveryWithdrawableAmount();
+        _saleBooksMatch();
+        _everyActionFollowedTheRules();
+    }
+
     /// @dev The holders' shares and the reserve's add up to exactly 100%: the holders' alone to at most 100%, and to
     /// exactly 100% once the shares are locked.
-    function invariant_sharesAddUpTo100Percent() public view {
+    function _sharesAddUpTo100Percent() internal view {
         address[] memory holders = handler.holders();
         uint256 held;
         for (uint256 i = 0; i < holders.length - 1; ++i) held += owners.shareOf(holders[i]);
@@ -360,7 +369,7 @@ contract PoolOwnersInvariantTest is TestBase {
 
     /// @dev Every holder has been paid plus can withdraw exactly the floor of its exact entitlement: never a wei more
     /// (nobody withdraws more than its pro-rata share), never a wei less.
-    function invariant_everyHolderGetsExactlyItsEntitlement() public view {
+    function _everyHolderGetsExactlyItsEntitlement() internal view {
         address[] memory holders = handler.holders();
         uint256 unbooked = handler.unbooked();
         for (uint256 i = 0; i < holders.length; ++i) {
@@ -373,7 +382,7 @@ contract PoolOwnersInvariantTest is TestBase {
 
     /// @dev The tokens held cover every withdrawable amount, and what they hold beyond is the holders' sub-wei
     /// fractions: under one wei per holder. Every token that arrived was distributed or is waiting to be.
-    function invariant_tokensHeldCoverEveryWithdrawableAmount() public view {
+    function _tokensHeldCoverEveryWithdrawableAmount() internal view {
         address[] memory holders = handler.holders();
         uint256 sum;
         for (uint256 i = 0; i < holders.length; ++i) sum += owners.withdrawable(token, holders[i]);
@@ -387,7 +396,7 @@ contract PoolOwnersInvariantTest is TestBase {
     }
 
     /// @dev The sale's books: every contribution as booked, all of it paid to the wallet, the grants as set.
-    function invariant_saleBooksMatch() public view {
+    function _saleBooksMatch() internal view {
         address[] memory holders = handler.holders();
         uint256 contributed;
         uint256 granted;
@@ -404,7 +413,7 @@ contract PoolOwnersInvariantTest is TestBase {
     }
 
     /// @dev Every action was accepted, refused (with the exact error) and paid as PoolOwners' rules say.
-    function invariant_everyActionFollowedTheRules() public view {
+    function _everyActionFollowedTheRules() internal view {
         assertEq(handler.failure(), "", "an action broke the rules");
     }
 }

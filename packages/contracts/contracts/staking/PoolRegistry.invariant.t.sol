@@ -5,14 +5,16 @@ pragma solidity 0.8.30;
 // solhint-disable avoid-low-level-calls, reentrancy
 
 import {IPoolRegistry, IPoolRegistryTypes} from "../interfaces/IPoolRegistry.sol";
+import {PenaltyEscrowMock} from "../testing/PenaltyEscrowMock.sol";
+import {PoolRegistryV2} from "../testing/PoolRegistryV2.sol";
 import {RegistryDeployment} from "../testing/RegistryDeployment.sol";
 import {TestBase} from "../testing/TestBase.sol";
 import {vm} from "../testing/Vm.sol";
 import {StakingToken} from "../token/StakingToken.sol";
 import {PoolRegistry} from "./PoolRegistry.sol";
 
-/// @title PoolRegistryHandler: mostly valid random delegations, transfers, rewards and governance over two pools, each
-/// checked.
+/// @title PoolRegistryHandler: mostly valid random delegations, transfers, rewards, penalties, commission changes,
+/// governance and upgrades over two pools, each checked.
 /// @notice Every action is checked against the registry's rules as it happens; ghost books feed the invariants.
 /// @dev A failed check is recorded in `failure`, not reverted: reverting actions are silently dropped by the fuzzer.
 contract PoolRegistryHandler is TestBase {
@@ -66,13 +68,24 @@ contract PoolRegistryHandler is TestBase {
     /// @notice Rewards that left the reward books: paid out, or turned into stake.
     uint256 public ghostRewardsPaid;
     uint256 public ghostProtocolFeesPaid;
+    /// @notice Penalties paid into the escrow and neither refunded nor written off, per pool.
+    mapping(address pool => uint256) public ghostAtEscrow;
+    /// @notice Each pool's commission rate change waiting out its lockout (0: none).
+    mapping(address pool => uint256) public pendingCommissionChange;
+    /// @notice Upgrades done, alternating between the two implementations.
+    uint256 public upgrades;
+    /// @notice The whitelisted contract penalties are paid into; the handler is its arbiter.
+    PenaltyEscrowMock public immutable escrow;
+    PoolRegistry[2] internal _implementations;
     /// @notice The first action that did not behave as the registry's rules say; empty while all did.
     string public failure;
 
-    constructor(PoolRegistry registry_, StakingToken token_, address owner_) {
+    constructor(PoolRegistry registry_, StakingToken token_, address owner_, PoolRegistry[2] memory implementations_) {
         registry = registry_;
         token = token_;
         owner = owner_;
+        _implementations = implementations_;
+        escrow = new PenaltyEscrowMock(token_);
         feeRecipient = registry_.feeRecipient();
         _actors.push(_named("operator0"));
         _actors.push(_named("operator1"));
@@ -98,6 +111,8 @@ contract PoolRegistryHandler is TestBase {
         registry.setDelegatorAllowed(_pools[1], _actors[3], true);
         registry.setStakingLimit(_pools[1], 3 * MAX_AMOUNT);
         vm.stopPrank();
+        vm.prank(owner);
+        registry.addPenaltyContract(address(escrow));
     }
 
     // ------------------------------------------------------------------ actions
@@ -148,6 +163,22 @@ contract PoolRegistryHandler is TestBase {
         fee = _bound(fee, 0, amount);
         uint256 rewards = registry.getRewards(pool, actor);
         uint256 balance = token.balanceOf(actor);
+        uint256 locked = registry.getLockedInPenalties(pool);
+        if (actor == registry.getPoolInfo(pool).operator && stake - amount < locked) {
+            vm.prank(actor);
+            try registry.undelegate(pool, amount, fee) {
+                _fail("undelegate: the operator went below the penalties their self-stake backs");
+            } catch (bytes memory reason) {
+                bytes memory refusal = abi.encodeWithSelector(
+                    IPoolRegistryTypes.PoolRegistryStakeLockedInPenalties.selector,
+                    pool,
+                    stake - amount,
+                    locked
+                );
+                _check(keccak256(reason) == keccak256(refusal), "undelegate: below locked, refused not as expected");
+            }
+            return;
+        }
         vm.prank(actor);
         try registry.undelegate(pool, amount, fee) returns (uint256 id) {
             uint256 index = registry.getPoolInfo(pool).index;
@@ -437,6 +468,138 @@ contract PoolRegistryHandler is TestBase {
         registry.setMinSelfStake(amount);
     }
 
+    /// @notice The operator pays part of the pool's tokens into the whitelisted escrow as a penalty, at most what
+    /// their self-stake still backs; now and then a bit more, to see it refused.
+    function lockPenalty(uint256 poolSeed, uint256 amount) external {
+        (address pool, address operator) = _pool(poolSeed);
+        uint256 locked = registry.getLockedInPenalties(pool);
+        uint256 selfStake = registry.getStake(pool, operator);
+        uint256 room = selfStake - locked; // the registry keeps locked <= self-stake
+        amount = _bound(amount, 1, room + 1);
+        bytes memory refusal =
+            amount > room
+                ? abi.encodeWithSelector(
+                    IPoolRegistryTypes.PoolRegistryPenaltyExceedsSelfStake.selector,
+                    pool,
+                    locked,
+                    selfStake,
+                    amount
+                )
+                : bytes("");
+        (uint256 accounted, , , , ) = registry.getPoolAccounting(pool);
+        uint256 vault = token.balanceOf(pool);
+        vm.prank(operator);
+        (bool ok, bytes memory returned) = address(registry).call(
+            abi.encodeCall(IPoolRegistry.lockPenalty, (pool, address(escrow), amount))
+        );
+        if (!_outcomeIs(ok, returned, refusal, "lockPenalty")) return;
+        (uint256 accountedAfter, , , , ) = registry.getPoolAccounting(pool);
+        _check(token.balanceOf(pool) == vault - amount, "lockPenalty: the vault paid other than the amount");
+        _check(accountedAfter == accounted - amount, "lockPenalty: accounted");
+        _check(registry.getLockedInPenalties(pool) == locked + amount, "lockPenalty: locked");
+        ghostAtEscrow[pool] += amount;
+    }
+
+    /// @notice The escrow refunds part of a pool's penalties: mostly to someone who returns it through
+    /// `returnPenalty` (then it is back in the pool's accounts), sometimes straight to the vault (then it is a reward
+    /// like any other, and what stays locked can only be written off).
+    function refundPenalty(uint256 poolSeed, uint256 amount, bool straightToTheVault) external {
+        (address pool, ) = _pool(poolSeed);
+        if (ghostAtEscrow[pool] == 0) return;
+        amount = _bound(amount, 1, ghostAtEscrow[pool]);
+        ghostAtEscrow[pool] -= amount;
+        if (straightToTheVault) {
+            escrow.refund(pool, amount);
+            ghostRewardsSent += amount;
+            return;
+        }
+        escrow.refund(address(this), amount);
+        uint256 locked = registry.getLockedInPenalties(pool);
+        (uint256 accounted, , , , ) = registry.getPoolAccounting(pool);
+        uint256 vault = token.balanceOf(pool);
+        token.approve(address(registry), amount);
+        (bool ok, bytes memory returned) = address(registry).call(
+            abi.encodeCall(IPoolRegistry.returnPenalty, (pool, amount))
+        );
+        if (!_outcomeIs(ok, returned, "", "returnPenalty")) return;
+        (uint256 accountedAfter, , , , ) = registry.getPoolAccounting(pool);
+        _check(token.balanceOf(pool) == vault + amount, "returnPenalty: the vault got other than the amount");
+        _check(accountedAfter == accounted + amount, "returnPenalty: accounted");
+        _check(registry.getLockedInPenalties(pool) == locked - amount, "returnPenalty: locked");
+    }
+
+    /// @notice The operator writes off part of what is locked: penalties the escrow keeps for good, or refunded
+    /// straight to the vault.
+    function writeOffPenalty(uint256 poolSeed, uint256 amount) external {
+        (address pool, address operator) = _pool(poolSeed);
+        uint256 locked = registry.getLockedInPenalties(pool);
+        if (locked == 0) return;
+        amount = _bound(amount, 1, locked);
+        registry.distributeRewards(pool);
+        // the operator's earned rewards are paid; the commission stays owed
+        uint256 earned = registry.getRewards(pool, operator) - _commissionIfOperator(pool, operator);
+        uint256 balance = token.balanceOf(operator);
+        vm.prank(operator);
+        (bool ok, bytes memory returned) = address(registry).call(
+            abi.encodeCall(IPoolRegistry.writeOffPenalty, (pool, amount))
+        );
+        if (!_outcomeIs(ok, returned, "", "writeOffPenalty")) return;
+        _check(token.balanceOf(operator) == balance + earned, "writeOffPenalty: the operator's rewards");
+        _check(registry.getLockedInPenalties(pool) == locked - amount, "writeOffPenalty: locked");
+        ghostRewardsPaid += earned;
+        if (ghostAtEscrow[pool] > locked - amount) ghostAtEscrow[pool] = locked - amount; // the rest is slashed
+        ghostStake[pool][operator] -= amount;
+        ghostStakeHeld -= amount;
+    }
+
+    /// @notice The operator requests a commission rate change within the cap, or finalizes the pending one (refused
+    /// while it is not due).
+    function changeCommission(uint256 poolSeed, uint256 rate) external {
+        (address pool, address operator) = _pool(poolSeed);
+        uint256 id = pendingCommissionChange[pool];
+        if (id != 0) {
+            vm.prank(operator);
+            (bool ok, ) = address(registry).call(abi.encodeCall(IPoolRegistry.finalizeCommissionRateChange, (id)));
+            if (ok) delete pendingCommissionChange[pool];
+            return;
+        }
+        uint256 current = registry.getPoolInfo(pool).commissionRate;
+        uint256 highest = current + registry.maxCommissionIncrease();
+        rate = _bound(rate, 0, highest < 1_000_000 ? highest : 1_000_000);
+        vm.prank(operator);
+        pendingCommissionChange[pool] = registry.requestCommissionRateChange(pool, rate);
+    }
+
+    /// @notice Governance upgrades the registry, alternating between two implementations; nothing it reports
+    /// changes.
+    function upgrade() external {
+        bytes32 before = _fingerprint();
+        PoolRegistry next = _implementations[upgrades++ % 2];
+        vm.prank(owner);
+        registry.upgradeToAndCall(address(next), "");
+        _check(_fingerprint() == before, "upgrade: the registry reports other than before");
+    }
+
+    function _accounting(address pool) private view returns (bytes memory) {
+        (uint256 a, uint256 b, uint256 c, uint256 d, uint256 e) = registry.getPoolAccounting(pool);
+        return abi.encode(a, b, c, d, e);
+    }
+
+    /// @dev A hash of every pool's and actor's figures the registry reports.
+    function _fingerprint() private view returns (bytes32 hash) {
+        for (uint256 p = 0; p < 2; ++p) {
+            address pool = _pools[p];
+            (uint256 total, uint256 pending) = registry.getTotalStake(pool);
+            hash = keccak256(abi.encode(hash, total, pending, registry.getLockedInPenalties(pool)));
+            hash = keccak256(abi.encode(hash, _accounting(pool), registry.getPoolInfo(pool)));
+            for (uint256 i = 0; i < _actors.length; ++i) {
+                hash = keccak256(
+                    abi.encode(hash, registry.getStake(pool, _actors[i]), registry.getRewards(pool, _actors[i]))
+                );
+            }
+        }
+    }
+
     function warp(uint256 seconds_) external {
         vm.warp(block.timestamp + _bound(seconds_, 0, 3 days));
     }
@@ -703,7 +866,12 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
         token = new StakingToken("Pool Stake", "STK", address(this), 1e30);
         address owner = address(_newTimelock(8 days, _named("governor")));
         registry = _newRegistry(token, 7 days, 2 days, 100e18, 50_000, _named("feeRecipient"), owner);
-        handler = new PoolRegistryHandler(registry, token, owner);
+        // upgrades alternate between a next version and a fresh copy of this one
+        PoolRegistry[2] memory implementations = [
+            PoolRegistry(new PoolRegistryV2(token, 7 days, 2 days)),
+            new PoolRegistry(token, 7 days, 2 days)
+        ];
+        handler = new PoolRegistryHandler(registry, token, owner, implementations);
         token.transfer(address(handler), 1e29);
         handler.setUpPools();
     }
@@ -714,7 +882,7 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](14);
+        bytes4[] memory selectors = new bytes4[](19);
         selectors[0] = PoolRegistryHandler.delegate.selector;
         selectors[1] = PoolRegistryHandler.undelegate.selector;
         selectors[2] = PoolRegistryHandler.finalizeUndelegate.selector;
@@ -729,15 +897,56 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
         selectors[11] = PoolRegistryHandler.transferDelegation.selector;
         selectors[12] = PoolRegistryHandler.finalizeTransfer.selector;
         selectors[13] = PoolRegistryHandler.autoDelegateRewards.selector;
+        selectors[14] = PoolRegistryHandler.lockPenalty.selector;
+        selectors[15] = PoolRegistryHandler.refundPenalty.selector;
+        selectors[16] = PoolRegistryHandler.writeOffPenalty.selector;
+        selectors[17] = PoolRegistryHandler.changeCommission.selector;
+        selectors[18] = PoolRegistryHandler.upgrade.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
+    }
+
+    /// @notice Every invariant below, checked after each call of every run: one campaign instead of five (the
+    /// campaign is the cost; the checks are cheap), at the depth `npm test` and `npm run test:deep` set.
+    function invariant_registry() public {
+        _vaultHoldsEveryStakeThawingTransferRewardAndFee();
+        _totalStakeIsTheSumOfStakes();
+        _stakeIsConserved();
+        _everyActionFollowedTheRules();
+        _rewardsPaidNeverExceedRewardsSent();
+        _gettersNeverRevert();
+    }
+
+    /// @dev Every getter answers for every pool and actor, whatever happened (a revert fails the invariant).
+    function _gettersNeverRevert() internal view {
+        address[2] memory pools = handler.pools();
+        address[] memory actors = handler.actors();
+        registry.getPools(0, 10);
+        registry.getPoolCount();
+        registry.getPenaltyContracts();
+        registry.minSelfStake();
+        registry.protocolFeeRate();
+        registry.feeRecipient();
+        registry.maxCommissionIncrease();
+        for (uint256 p = 0; p < 2; ++p) {
+            registry.getPoolInfo(pools[p]);
+            registry.getTotalStake(pools[p]);
+            registry.getPoolAccounting(pools[p]);
+            registry.getLockedInPenalties(pools[p]);
+            for (uint256 i = 0; i < actors.length; ++i) {
+                registry.getStake(pools[p], actors[i]);
+                registry.getRewards(pools[p], actors[i]);
+                registry.getAutoRewardsDelegation(pools[p], actors[i]);
+                registry.isDelegatorAllowed(pools[p], actors[i]);
+            }
+        }
     }
 
     /// @dev Per pool: the vault covers every stake, every thawing undelegation, every transfer out still in its
     /// lockout, every reward shown and every fee, and what it holds beyond them is exactly the kept remainder plus
     /// under 1 wei per delegator's truncated share; the room reserved for transfers in fits its packed counters. The
     /// rewards shown before a distribution equal those after it. (The state this changes is not kept.)
-    function invariant_vaultHoldsEveryStakeThawingTransferRewardAndFee() public {
+    function _vaultHoldsEveryStakeThawingTransferRewardAndFee() internal {
         address[2] memory pools = handler.pools();
         address[] memory actors = handler.actors();
         for (uint256 p = 0; p < 2; ++p) {
@@ -758,12 +967,19 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
             (uint256 accounted, , uint256 remainder, , uint256 fees) = registry.getPoolAccounting(pool);
             claims += fees;
             uint256 balance = token.balanceOf(pool);
+            uint256 locked = registry.getLockedInPenalties(pool);
             assertLe(accounted, balance, "accounted <= vault balance");
-            assertLe(claims, balance, "stakes + thawing + in transfer + rewards + fees <= vault balance");
-            assertLe(claims, accounted, "stakes + thawing + in transfer + rewards + fees <= accounted");
+            assertLe(claims, balance + locked, "stakes + thawing + in transfer + rewards + fees <= held + locked");
+            assertLe(
+                claims,
+                accounted + locked,
+                "stakes + thawing + in transfer + rewards + fees <= accounted + locked"
+            );
+            assertLe(locked, registry.getStake(pool, registry.getPoolInfo(pool).operator), "locked <= self-stake");
+            assertLe(handler.ghostAtEscrow(pool), locked, "what the escrow holds for the pool is locked");
             (, uint256 pending) = registry.getTotalStake(pool);
             assertLe(accounted + pending, type(uint96).max, "the room reserved for transfers in fits the counters");
-            uint256 excess = (accounted - claims) * PRECISION;
+            uint256 excess = (accounted + locked - claims) * PRECISION;
             assertLe(remainder, excess, "the kept remainder is backed by tokens");
             assertLe(excess - remainder, stakers * (PRECISION - 1), "beyond the remainder, < 1 wei per staker");
         }
@@ -771,7 +987,7 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
 
     /// @dev Per pool: the total stake is the sum of every stake, and every stake and thawing undelegation is what the
     /// handler booked.
-    function invariant_totalStakeIsTheSumOfStakes() public view {
+    function _totalStakeIsTheSumOfStakes() internal view {
         address[2] memory pools = handler.pools();
         address[] memory actors = handler.actors();
         for (uint256 p = 0; p < 2; ++p) {
@@ -823,7 +1039,7 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
 
     /// @dev Stake is neither made nor lost: what the registry reports staked, thawing and in transfer is what entered
     /// it (delegations, redelegated rewards) less what left it (undelegations paid, transfer fees paid).
-    function invariant_stakeIsConserved() public view {
+    function _stakeIsConserved() internal view {
         address[2] memory pools = handler.pools();
         uint256 held;
         for (uint256 p = 0; p < 2; ++p) {
@@ -838,12 +1054,12 @@ contract PoolRegistryInvariantTest is TestBase, RegistryDeployment {
     }
 
     /// @dev Every action was accepted, refused (with the exact error) and paid as the registry's rules say.
-    function invariant_everyActionFollowedTheRules() public view {
+    function _everyActionFollowedTheRules() internal view {
         assertEq(handler.failure(), "", "an action broke the rules");
     }
 
     /// @dev Nobody was paid rewards or fees that did not arrive as rewards.
-    function invariant_rewardsPaidNeverExceedRewardsSent() public view {
+    function _rewardsPaidNeverExceedRewardsSent() internal view {
         assertLe(
             handler.ghostRewardsPaid() + handler.ghostProtocolFeesPaid(),
             handler.ghostRewardsSent(),

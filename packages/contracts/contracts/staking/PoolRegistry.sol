@@ -81,11 +81,12 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
         }
     }
 
-    /// @notice Offers ownership (governance) to `newOwner`, who must accept it. Only a timelock longer than the thawing
-    /// period can govern, so an offer to anything else leaves the registry without working governance.
-    function transferOwnership(
-        address newOwner
-    ) public override(OwnableUpgradeable, Ownable2StepUpgradeable) onlyOwner {
+    /// @notice Offers ownership (governance) to `newOwner`, who must accept it. Like every governance action it needs
+    /// the current owner to be a timelock longer than the thawing period (so the offer itself waits it out): an owner
+    /// that is not one, or no longer is, can hand nothing on, and the registry keeps no working governance. Only a
+    /// timelock longer than the thawing period can govern, so an offer to anything else freezes governance too.
+    function transferOwnership(address newOwner) public override(OwnableUpgradeable, Ownable2StepUpgradeable) {
+        _checkGovernance();
         Ownable2StepUpgradeable.transferOwnership(newOwner);
     }
 
@@ -299,7 +300,8 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
 
     /// @inheritdoc IPoolRegistry
     function autoDelegateRewards(address, address) external returns (uint256 amount, uint256 fee) {
-        amount; fee; // named for the ABI; the extension's return data is returned as it is
+        amount;
+        fee; // named for the ABI; the extension's return data is returned as it is
         _forward();
     }
 
@@ -316,6 +318,11 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
 
     /// @inheritdoc IPoolRegistry
     function lockPenalty(address, address, uint256) external {
+        _forward();
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function returnPenalty(address, uint256) external {
         _forward();
     }
 
@@ -532,7 +539,8 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
         uint256 stake = d.stake;
         uint256 owed = _settle(p, d, stake);
         uint256 accounted = uint256(p.accounted) + amount - owed;
-        if (accounted + pending > type(uint96).max) revert PoolRegistryVaultFull(pool, p.accounted + pending, amount);
+        uint256 reserved = _reserved(p); // pending stake and locked penalties: they come back into `accounted`
+        if (accounted + reserved > type(uint96).max) revert PoolRegistryVaultFull(pool, p.accounted + reserved, amount);
 
         _storeDelegation(pool, delegator, stake + amount, p.rewardPerStake);
         p.totalStake = uint96(total + amount); // <= stakingLimit <= 2^96-1

@@ -213,9 +213,7 @@ contract PoolRegistryUpgradeTest is StakingFixture {
         address v2 = address(_v2());
         address[5] memory callers = [governor, operator, alice, feeRecipient, stranger];
         for (uint256 i = 0; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, callers[i])
-            );
+            vm.expectRevert(abi.encodeWithSelector(OwnableUpgradeable.OwnableUnauthorizedAccount.selector, callers[i]));
             vm.prank(callers[i]);
             registry.upgradeToAndCall(v2, "");
         }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {PoolRegistryBase} from "./PoolRegistryBase.sol";
 import {PoolVault} from "./PoolVault.sol";
@@ -14,6 +15,7 @@ import {PoolVault} from "./PoolVault.sol";
 /// cannot disagree about the token or the periods.
 contract PoolRegistryExtension is PoolRegistryBase {
     using SafeCast for uint256;
+    using SafeERC20 for IERC20;
 
     /// @dev This contract's own address: code running at any other address runs by delegatecall, for the registry.
     address private immutable _self = address(this);
@@ -48,6 +50,7 @@ contract PoolRegistryExtension is PoolRegistryBase {
         p.enabled = true;
         p.signingAddress = signingAddress;
         p.stakingLimit = type(uint96).max;
+        p.registeredAt = uint64(block.timestamp);
         p.metaDataUrl = metaDataUrl;
         p.metaDataContentHash = metaDataContentHash;
         _registry().poolList.push(pool);
@@ -192,7 +195,7 @@ contract PoolRegistryExtension is PoolRegistryBase {
         if (committed + landing > to.stakingLimit) {
             revert PoolRegistryStakingLimitExceeded(toPool, committed, to.stakingLimit, landing);
         }
-        uint256 accounted = uint256(to.accounted) + to.pendingStake;
+        uint256 accounted = uint256(to.accounted) + _reserved(to);
         if (accounted + landing > type(uint96).max) revert PoolRegistryVaultFull(toPool, accounted, landing);
         to.pendingStake += uint96(landing); // <= stakingLimit <= 2^96-1, checked above
     }
@@ -361,7 +364,6 @@ contract PoolRegistryExtension is PoolRegistryBase {
         Pool storage p = _operatedPool(pool);
         if (_registry().penaltyContractPosition[target] == 0) revert PoolRegistryNotPenaltyContract(target);
         if (amount == 0) revert PoolRegistryZeroAmount();
-        _distribute(p, pool); // tokens that came back are booked before more leave
         uint256 locked = p.lockedInPenalties;
         uint256 selfStake = _registry().delegations[pool][msg.sender].stake;
         if (locked + amount > selfStake) revert PoolRegistryPenaltyExceedsSelfStake(pool, locked, selfStake, amount);
@@ -375,12 +377,27 @@ contract PoolRegistryExtension is PoolRegistryBase {
     }
 
     /// @notice See IPoolRegistry.
+    function returnPenalty(address pool, uint256 amount) external nonReentrant {
+        Pool storage p = _existingPool(pool);
+        if (amount == 0) revert PoolRegistryZeroAmount();
+        uint256 locked = p.lockedInPenalties;
+        if (amount > locked) revert PoolRegistryExceedsLockedPenalties(pool, locked, amount);
+        unchecked {
+            // accounted + locked never exceeds what accounted was before the penalty left, <= 2^96-1
+            p.lockedInPenalties = uint96(locked - amount);
+            p.accounted += uint96(amount);
+        }
+        emit PenaltyReturned(pool, msg.sender, amount);
+        token.safeTransferFrom(msg.sender, pool, amount);
+    }
+
+    /// @notice See IPoolRegistry.
     function writeOffPenalty(address pool, uint256 amount) external nonReentrant {
         Pool storage p = _operatedPool(pool);
         if (amount == 0) revert PoolRegistryZeroAmount();
-        _distribute(p, pool); // what came back first reduces what is locked
         uint256 locked = p.lockedInPenalties;
-        if (amount > locked) revert PoolRegistryWriteOffExceedsLocked(pool, locked, amount);
+        if (amount > locked) revert PoolRegistryExceedsLockedPenalties(pool, locked, amount);
+        _distribute(p, pool); // the operator's stake changes: rewards that arrived are shared at the old stake
         Delegation storage d = _registry().delegations[pool][msg.sender];
         uint256 stake = d.stake; // >= locked: self-stake never drops below the penalties it backs
         uint256 owed = _settle(p, d, stake);

@@ -13,8 +13,8 @@ contract PoolRegistryV2 is PoolRegistry {
     }
 
     // keccak256(abi.encode(uint256(keccak256("poolnet.storage.PoolRegistryV2Test")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant V2_STORAGE = keccak256(abi.encode(uint256(keccak256("poolnet.storage.PoolRegistryV2Test")) - 1)) &
-        ~bytes32(uint256(0xff));
+    bytes32 private constant V2_STORAGE =
+        keccak256(abi.encode(uint256(keccak256("poolnet.storage.PoolRegistryV2Test")) - 1)) & ~bytes32(uint256(0xff));
 
     constructor(
         IERC20 token_,
