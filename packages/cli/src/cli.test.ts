@@ -79,6 +79,15 @@ describe("--help", { concurrency: true }, () => {
     [["commission"], /Usage: poolnet commission[\s\S]*request[\s\S]*finalize/],
     [["commission", "request"], /<pool> <percent>[\s\S]*lockout/],
     [["commission", "finalize"], /<id>/],
+    [["owners"], /Usage: poolnet owners[\s\S]*4 ETH buys 0\.1%[\s\S]*show[\s\S]*contribute[\s\S]*add-token/],
+    [["owners", "show"], /Usage: poolnet owners show \[options\] \[account\][\s\S]*share sale/],
+    [["owners", "contribute"], /<eth>[\s\S]*13\.6 ETH 0\.34%/],
+    [["owners", "withdraw"], /\[token\][\s\S]*the stake token[\s\S]*--amount <amount>/],
+    [["owners", "transfer-share"], /<to> <share>[\s\S]*12\.5%/],
+    [["owners", "distribute"], /\[token\][\s\S]*Anyone may/],
+    [["owners", "set-share"], /<owner> <share>[\s\S]*not in addition[\s\S]*Only the contract owner/],
+    [["owners", "lock"], /for good[\s\S]*Only the contract owner/],
+    [["owners", "add-token"], /<token>[\s\S]*At most 8 tokens/],
     [["economics"], /--requests-per-month <n>[\s\S]*default: 4,000,000/],
     [["status"], /latest block/],
   ];
@@ -214,6 +223,43 @@ describe("refusals before any transaction", { concurrency: true }, () => {
     assertOneLineError(fee, "--fee 'lots' is not a percentage from 0 to 100 with at most 4 decimals");
     assertOneLineError(rate, "commission '101' is above 100%");
     assertOneLineError(id, "commission rate change id '12x' is not a number");
+  });
+
+  test("a malformed share or ETH amount for the owners' commands", async () => {
+    const env = { POOLNET_PRIVATE_KEY: devKey };
+    const [share, above, zero, eth, noEth, amount] = await Promise.all([
+      poolnet(["owners", "transfer-share", pool, "12.5.5%"], env),
+      poolnet(["owners", "set-share", pool, "101%"], env),
+      poolnet(["owners", "transfer-share", pool, "0%"], env),
+      poolnet(["owners", "contribute", "four"], env),
+      poolnet(["owners", "contribute", "0"], env),
+      poolnet(["owners", "withdraw", "--amount", "0"], env),
+    ]);
+    assertOneLineError(
+      share,
+      "share '12.5.5%' is not a share: write a percentage like 12.5% or shares as ETH at the sale's valuation " +
+        "like 13.6 (= 0.34%)",
+    );
+    assertOneLineError(above, "share '101%' is above 100% (4,000 ETH at the sale's valuation)");
+    assertOneLineError(zero, "share '0%' must be more than 0");
+    assertOneLineError(eth, "contribution 'four' is not an amount of ETH: write it like 4 or 13.6");
+    assertOneLineError(noEth, "contribution '0' must be more than 0");
+    assertOneLineError(amount, "--amount must be more than 0");
+  });
+
+  test("a deployment file without PoolOwners, before asking the chain", async () => {
+    // the chain named is unreachable: the refusal comes first
+    const path = join(workDir, "no-owners.json");
+    await writeFile(path, JSON.stringify(deployment(31337, `http://127.0.0.1:${await closedPort()}`)));
+    const missing =
+      `the deployment file ${path} names no PoolOwners (contracts.poolOwners): add its address there, or start a ` +
+      "new local network with `poolnet up --fresh`";
+    const [show, contribute] = await Promise.all([
+      poolnet(["--deployment", path, "owners", "show"]),
+      poolnet(["--deployment", path, "owners", "contribute", "4", "--account", "7"]),
+    ]);
+    assertOneLineError(show, missing);
+    assertOneLineError(contribute, missing);
   });
 
   test("no key", async () => {

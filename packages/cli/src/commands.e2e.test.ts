@@ -2,12 +2,12 @@
 // checking what a person sees (stdout, the one-line error on stderr, the exit code) and what reaches the chain.
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { DEV_MNEMONIC, formatTokenAmount, stakingTokenAbi, type Deployment } from "@poolnet/sdk";
+import { DEV_MNEMONIC, formatTokenAmount, poolRegistryAbi, stakingTokenAbi, type Deployment } from "@poolnet/sdk";
 import { createPublicClient, createWalletClient, http, parseEther, type Address, type PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -16,8 +16,13 @@ const cliDir = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(cliDir, "src", "bin.ts");
 const devAddress = (index: number): Address => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).address;
 
-// the demo network's accounts (src/up/demo.ts): #2 operates Atlas, #11 and #12 hold 100,000 tokens and nothing else
+// the demo network's accounts (src/up/demo.ts): #0 owns the registry and PoolOwners and is granted 50% of PoolOwners,
+// #1 25% and is its sale's wallet, #7 and #8 contributed 40 and 13.6 ETH, #2 operates Atlas, #11 and #12 hold 100,000
+// tokens and nothing else
 const DEPLOYER = 0;
+const CREATOR = 1;
+const CONTRIBUTOR = 7;
+const SMALL_CONTRIBUTOR = 8;
 const ATLAS_OPERATOR = 2;
 const EMBER_OPERATOR = 6;
 const DELEGATOR = 11;
@@ -56,7 +61,7 @@ async function inBatches<T>(tasks: readonly (() => Promise<T>)[], limit = 3): Pr
   return results;
 }
 
-describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }, () => {
+describe("poolnet commands against a running `poolnet up`", { timeout: 180_000 }, () => {
   let root = "";
   let up: ChildProcess | undefined;
   let upExited: Promise<number | null> = Promise.resolve(null);
@@ -165,6 +170,7 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
     assert.match(text!.stdout, /^pools +5$/m);
     assert.match(text!.stdout, new RegExp(`^registry +${deployment.registry}$`, "m"));
     assert.match(text!.stdout, new RegExp(`^rpc +${rpcUrl}$`, "m"));
+    assert.match(text!.stdout, new RegExp(`^pool owners +${deployment.contracts!.poolOwners}$`, "m"));
     const status = json<{ chainId: number; poolCount: number; block: string; registry: string }>(machine!);
     assert.equal(status.chainId, 31337);
     assert.equal(status.poolCount, 5);
@@ -626,5 +632,228 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 120_000 }
           `skipped \\(not due, unknown or already finalized\\): ${notDue}\ntransaction 0x[0-9a-f]{64}\n$`,
       ),
     );
+  });
+
+  describe("owners", () => {
+    type OwnerJson = { owner: Address; share: string; granted: string; contributed: string };
+    type OwnersJson = {
+      locked: boolean;
+      totalContributed: string;
+      unallocated: string;
+      tokens: { token: Address; distributed: string; accounted: string; undistributed: string }[];
+      account: (OwnerJson & { withdrawable: { token: Address; amount: string }[] }) | null;
+    };
+    const escaped = (text: string) => text.replaceAll(".", "\\.");
+    const poolOwners = () => deployment.contracts!.poolOwners!;
+    const stakeToken = () => `the stake token ${deployment.token}`;
+    const ownerJson = async (index: number) =>
+      json<OwnersJson>(await poolnet(["owners", "show", devAddress(index), "--json"])).account!;
+
+    it("show shows the share sale, the creators' shares and an owner's holdings", async () => {
+      const [text, contributor, machine] = await inBatches([
+        () => poolnet(["owners", "show"]),
+        () => poolnet(["owners", "show"], SMALL_CONTRIBUTOR),
+        () => poolnet(["owners", "show", devAddress(CONTRIBUTOR), "--json"]),
+      ]);
+      assertSuccess(text!);
+      for (const line of [
+        `pool owners +${poolOwners()}`,
+        `contract owner +${devAddress(DEPLOYER)}`,
+        `sale wallet +${devAddress(CREATOR)}`,
+        "share sale +open: 53\\.6 of 1,000 ETH sold \\(1\\.34%\\), at least 4 ETH a contribution",
+        "creators' shares +75% of 75% granted",
+        "unallocated +23\\.66% \\(the contract owner's when the shares are locked\\)",
+        `token +${stakeToken()}: 0 distributed so far, 0 arrived and not distributed yet`,
+      ]) {
+        assert.match(text!.stdout, new RegExp(`^${line}$`, "m"));
+      }
+      assert.doesNotMatch(text!.stdout, /^account/m, "no account without a key or an address");
+      assertSuccess(contributor!);
+      assert.match(contributor!.stdout, new RegExp(`^account +${devAddress(SMALL_CONTRIBUTOR)}$`, "m"));
+      assert.match(contributor!.stdout, /^share +0\.34%$/m);
+      assert.match(contributor!.stdout, /^contributed +13\.6 ETH$/m);
+      assert.match(contributor!.stdout, new RegExp(`^withdrawable +0 of ${stakeToken()}$`, "m"));
+      const shown = json<OwnersJson>(machine!);
+      assert.deepEqual(shown.account, {
+        owner: devAddress(CONTRIBUTOR),
+        share: parseEther("40").toString(),
+        granted: "0",
+        contributed: parseEther("40").toString(),
+        withdrawable: [{ token: deployment.token, amount: "0" }],
+      });
+      assert.equal(shown.totalContributed, parseEther("53.6").toString());
+      const creator = await ownerJson(CREATOR);
+      assert.deepEqual(
+        [creator.share, creator.granted],
+        [parseEther("1000").toString(), parseEther("1000").toString()],
+      );
+    });
+
+    it("contribute buys shares and pays the sale's wallet; what the contract would refuse is refused before sending", async () => {
+      const walletBefore = await client.getBalance({ address: devAddress(CREATOR) });
+      const bought = await poolnet(["owners", "contribute", "4"], DELEGATOR);
+      assertSuccess(bought);
+      assert.match(bought.stdout, /^bought 0\.1% of the shares for 4 ETH\ntransaction 0x[0-9a-f]{64}\n$/);
+      assert.equal((await client.getBalance({ address: devAddress(CREATOR) })) - walletBefore, parseEther("4"));
+      assert.equal((await ownerJson(DELEGATOR)).share, parseEther("4").toString());
+
+      const stranger = devAddress(STRANGER);
+      await assertRefusedBeforeSending([
+        [() => poolnet(["owners", "contribute", "3"], STRANGER), "a contribution of 3 ETH is below the minimum, 4 ETH"],
+        [
+          () => poolnet(["owners", "contribute", "1000"], STRANGER),
+          "a contribution of 1,000 ETH would pass the share sale's hard cap: 942.4 ETH is left",
+        ],
+        [
+          () => poolnet(["owners", "set-share", stranger, "1%"], STRANGER),
+          `${stranger} is not the owner of the contract`,
+        ],
+        [
+          () => poolnet(["owners", "set-share", stranger, "1%"], DEPLOYER),
+          `${stranger} can be granted at most 0% of the shares out of the creators' part, not 1%`,
+        ],
+        [
+          () => poolnet(["owners", "add-token", deployment.token], STRANGER),
+          `${stranger} is not the owner of the contract`,
+        ],
+        [
+          () => poolnet(["owners", "add-token", deployment.token], DEPLOYER),
+          `token ${deployment.token} is already listed for distribution among the owners`,
+        ],
+        [() => poolnet(["owners", "lock"], STRANGER), `${stranger} is not the owner of the contract`],
+        [
+          () => poolnet(["owners", "transfer-share", stranger, "1%"], DELEGATOR),
+          `${devAddress(DELEGATOR)} holds 0.1% of the shares, cannot give up 1%`,
+        ],
+        [
+          () => poolnet(["owners", "withdraw"], STRANGER),
+          `${stranger} has nothing to withdraw of token ${deployment.token}`,
+        ],
+        [
+          () => poolnet(["owners", "withdraw", deployment.registry], CONTRIBUTOR),
+          `token ${deployment.registry} is not listed for distribution among the owners`,
+        ],
+      ]);
+    });
+
+    it("protocol fees paid to PoolOwners are withdrawable at once, distributed, and withdrawn pro rata to shares", async () => {
+      // the protocol fees of the rewards Atlas received above, paid on to the fee recipient by anyone
+      const collector = createWalletClient({
+        chain: hardhat,
+        transport: http(rpcUrl),
+        account: mnemonicToAccount(DEV_MNEMONIC, { addressIndex: STRANGER }),
+      });
+      const hash = await collector.writeContract({
+        address: deployment.registry,
+        abi: poolRegistryAbi,
+        functionName: "withdrawProtocolFees",
+        args: [pools.atlas],
+      });
+      assert.equal((await client.waitForTransactionReceipt({ hash })).status, "success");
+      const fees = await balanceOf(poolOwners());
+      assert.ok(fees > 0n, "fees arrived");
+
+      const [shown, text] = await inBatches([
+        () => poolnet(["owners", "show", devAddress(CONTRIBUTOR), "--json"]),
+        () => poolnet(["owners", "show"]),
+      ]);
+      const before = json<OwnersJson>(shown!);
+      // 1% of the shares: a hundredth of what arrived, rounded down to the wei
+      assert.deepEqual(before.account!.withdrawable, [{ token: deployment.token, amount: String(fees / 100n) }]);
+      assert.deepEqual(before.tokens, [
+        { token: deployment.token, distributed: "0", accounted: "0", undistributed: fees.toString() },
+      ]);
+      assert.match(text!.stdout, new RegExp(`arrived and not distributed yet$`, "m"));
+
+      const distributed = await poolnet(["owners", "distribute"], STRANGER);
+      assertSuccess(distributed);
+      assert.match(
+        distributed.stdout,
+        new RegExp(`^distributed ${escaped(formatTokenAmount(fees))} of ${stakeToken()} among the owners\ntransaction`),
+      );
+      const again = await poolnet(["owners", "distribute", deployment.token], STRANGER);
+      assertSuccess(again);
+      assert.match(again.stdout, new RegExp(`^nothing new of ${stakeToken()} to distribute\n`));
+
+      const balanceBefore = await balanceOf(devAddress(CONTRIBUTOR));
+      const withdrawal = await poolnet(["owners", "withdraw"], CONTRIBUTOR);
+      assertSuccess(withdrawal);
+      assert.match(
+        withdrawal.stdout,
+        new RegExp(`^withdrew ${escaped(formatTokenAmount(fees / 100n))} of ${stakeToken()}\ntransaction 0x`),
+      );
+      assert.equal((await balanceOf(devAddress(CONTRIBUTOR))) - balanceBefore, fees / 100n);
+
+      const small = BigInt((await ownerJson(SMALL_CONTRIBUTOR)).withdrawable[0]!.amount);
+      await assertRefusedBeforeSending([
+        [
+          () => poolnet(["owners", "withdraw"], CONTRIBUTOR),
+          `${devAddress(CONTRIBUTOR)} has nothing to withdraw of token ${deployment.token}`,
+        ],
+        [
+          () => poolnet(["owners", "withdraw", "--amount", "1000000"], SMALL_CONTRIBUTOR),
+          `${devAddress(SMALL_CONTRIBUTOR)} can withdraw ${formatTokenAmount(small)} of token ${deployment.token}, ` +
+            "not 1,000,000",
+        ],
+      ]);
+      const part = await poolnet(["owners", "withdraw", deployment.token, "--amount", "1"], SMALL_CONTRIBUTOR);
+      assertSuccess(part);
+      assert.match(part.stdout, new RegExp(`^withdrew 1 of ${stakeToken()}\n`));
+    });
+
+    it("shares move by transfer and by grant; lock ends the sale for good", async () => {
+      const stranger = devAddress(STRANGER);
+      const given = await poolnet(["owners", "transfer-share", stranger, "0.5%"], CONTRIBUTOR);
+      assertSuccess(given);
+      assert.match(given.stdout, new RegExp(`^gave 0\\.5% of the shares to ${stranger}\ntransaction 0x`));
+      const lowered = await poolnet(["owners", "set-share", devAddress(CREATOR), "800"], DEPLOYER);
+      assertSuccess(lowered);
+      assert.match(lowered.stdout, new RegExp(`^${devAddress(CREATOR)} is now granted 20% of the shares\n`));
+      const granted = await poolnet(["owners", "set-share", stranger, "5%"], DEPLOYER);
+      assertSuccess(granted);
+      const [strangerNow, creatorNow] = await Promise.all([ownerJson(STRANGER), ownerJson(CREATOR)]);
+      assert.deepEqual(
+        [strangerNow.share, strangerNow.granted, creatorNow.share],
+        [parseEther("220").toString(), parseEther("200").toString(), parseEther("800").toString()],
+      );
+
+      const locked = await poolnet(["owners", "lock"], DEPLOYER);
+      assertSuccess(locked);
+      // 100% - 75% granted - 57.6 ETH sold
+      assert.match(
+        locked.stdout,
+        new RegExp(
+          `^locked the shares: the sale is over, and the 23\\.56% unallocated went to ${devAddress(DEPLOYER)}\n`,
+        ),
+      );
+      const shown = await poolnet(["owners", "show"]);
+      assertSuccess(shown);
+      assert.match(shown.stdout, /^share sale +closed \(the shares are locked\): 57\.6 of 1,000 ETH sold$/m);
+      assert.match(shown.stdout, /^unallocated +0%$/m);
+      assert.equal((await ownerJson(DEPLOYER)).share, parseEther("2942.4").toString());
+
+      const closed =
+        "the owners' shares are locked: the share sale is over and shares can no longer be sold or granted";
+      await assertRefusedBeforeSending([
+        [() => poolnet(["owners", "contribute", "4"], STRANGER), closed],
+        [() => poolnet(["owners", "set-share", stranger, "0"], DEPLOYER), closed],
+        [() => poolnet(["owners", "lock"], DEPLOYER), closed],
+      ]);
+    });
+
+    it("refuses a deployment file that names no PoolOwners", async () => {
+      const path = join(root, "no-owners.json");
+      const { contracts: _contracts, ...withoutOwners } = JSON.parse(
+        readFileSync(deploymentFile, "utf8"),
+      ) as Deployment;
+      writeFileSync(path, JSON.stringify(withoutOwners));
+      const missing =
+        `the deployment file ${path} names no PoolOwners (contracts.poolOwners): add its address there, or start ` +
+        "a new local network with `poolnet up --fresh`";
+      await assertRefusedBeforeSending([
+        [() => poolnet(["owners", "show", "--deployment", path]), missing],
+        [() => poolnet(["owners", "withdraw", "--deployment", path], CONTRIBUTOR), missing],
+      ]);
+    });
   });
 });

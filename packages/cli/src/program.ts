@@ -13,6 +13,7 @@ import {
 import { autoRedelegateCommand } from "./commands/autoRedelegate.ts";
 import { commissionCommand } from "./commands/commission.ts";
 import { economicsCommand } from "./commands/economics.ts";
+import { ownersCommand } from "./commands/owners.ts";
 import { poolCommand } from "./commands/pool.ts";
 import { redelegateCommand, rewardsCommand, withdrawCommand } from "./commands/rewards.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -82,6 +83,7 @@ export async function createProgram({ withUp = true }: { withUp?: boolean } = {}
     .addCommand(redelegateCommand())
     .addCommand(autoRedelegateCommand())
     .addCommand(commissionCommand())
+    .addCommand(ownersCommand())
     .addCommand(economicsCommand());
   // commander's own errors (unknown command, missing argument) keep the one-line contract too
   const configure = (command: Command) => {

@@ -1,9 +1,7 @@
 // deployPoolnet against Hardhat's in-process EDR chain: what it deploys, and what it refuses.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import {
-  createPublicClient,
   createWalletClient,
   custom,
   encodeFunctionData,
@@ -21,6 +19,7 @@ import {
 import { hardhat } from "viem/chains";
 import { deployPoolnet, type DeployPoolnetParameters } from "./deploy.ts";
 import { InvalidInputError } from "./errors.ts";
+import { startEdrChain } from "./internal/edrChain.ts";
 import { poolRegistryAbi, stakingTokenAbi, timelockControllerAbi } from "./generated/contracts.ts";
 
 type Clients = {
@@ -31,13 +30,8 @@ type Clients = {
 };
 
 async function chainFixture(): Promise<Clients> {
-  const hre = await createHardhatRuntimeEnvironment({ networks: { local: { type: "edr-simulated", chainId: 31337 } } });
-  const connection = await hre.network.create("local");
-  const transport = custom({ request: (args) => connection.provider.request(args) });
-  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 20, cacheTime: 0 });
-  const accounts = await createWalletClient({ chain: hardhat, transport }).getAddresses();
-  const wallet = createWalletClient({ chain: hardhat, transport, account: accounts[0]!, pollingInterval: 20 });
-  return { wallet, publicClient, accounts, close: () => connection.close() };
+  const chain = await startEdrChain();
+  return { ...chain, wallet: chain.walletOf(chain.accounts[0]!) };
 }
 
 describe("deployPoolnet", () => {

@@ -8,13 +8,12 @@ import {
   type Account,
   type Address,
   type Chain,
-  type Hash,
   type Hex,
   type PublicClient,
   type Transport,
   type WalletClient,
 } from "viem";
-import { InvalidInputError, NonRetryableError, type PoolnetErrorType } from "./errors.ts";
+import { InvalidInputError, type PoolnetErrorType } from "./errors.ts";
 import {
   erc1967ProxyAbi,
   erc1967ProxyBytecode,
@@ -26,6 +25,7 @@ import {
   timelockControllerBytecode,
 } from "./generated/contracts.ts";
 import { described } from "./internal/client.ts";
+import { deployedAt } from "./internal/deployed.ts";
 
 /** A new StakingToken whose whole fixed supply goes to `holder`. */
 export type NewStakingToken = { name: string; symbol: string; holder: Address; supply: bigint };
@@ -153,16 +153,4 @@ export async function deployPoolnet(
       deployedAtBlock: registry.blockNumber,
     };
   });
-}
-
-async function deployedAt(
-  publicClient: PublicClient,
-  hash: Hash,
-  name: string,
-): Promise<{ address: Address; blockNumber: bigint }> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success" || !receipt.contractAddress) {
-    throw new NonRetryableError(`the ${name} deployment reverted`, { details: `transaction ${hash}` });
-  }
-  return { address: getAddress(receipt.contractAddress), blockNumber: receipt.blockNumber };
 }

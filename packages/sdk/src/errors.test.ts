@@ -18,7 +18,7 @@ import {
   RetryableError,
   describeContractError,
 } from "./errors.ts";
-import { registryAbi } from "./internal/abi.ts";
+import { ownersAbi, registryAbi } from "./internal/abi.ts";
 
 const pool: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const registry: Address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -164,18 +164,116 @@ describe("describeContractError: one sentence per custom error", () => {
     const generic = registryAbi
       .filter((item) => item.type === "error")
       .filter((item) => {
-        const args = item.inputs.map((input) => (input.type === "address" ? pool : input.type === "bytes" ? "0x" : 1n));
+        const args = item.inputs.map((input) =>
+          input.type === "address"
+            ? pool
+            : input.type === "bytes"
+              ? "0x"
+              : input.type === "bytes32"
+                ? `0x${"00".repeat(32)}`
+                : 1n,
+        );
         return describeContractError(revert(item.name, args)).message.startsWith("the contract refused:");
       })
       .map((item) => item.name);
-    // errors no registry call can meet: a constructor's, and the token's own checks of approve/transfer arguments
+    // errors no registry call can meet: a constructor's, the proxy's payable check, and the token's own checks of
+    // approve/transfer arguments
     assert.deepEqual(generic.sort(), [
+      "ERC1967NonPayable",
       "ERC20InvalidApprover",
       "ERC20InvalidReceiver",
       "ERC20InvalidSender",
       "ERC20InvalidSpender",
       "OwnableInvalidOwner",
       "SafeCastOverflowedUintDowncast",
+    ]);
+  });
+});
+
+const poolOwners: Address = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+const ether = 10n ** 18n;
+
+/** A revert of `poolOwners.contribute` as viem reports it. */
+function ownersRevert(errorName: string, args: readonly unknown[]): ContractFunctionExecutionError {
+  const data = encodeErrorResult({ abi: ownersAbi, errorName, args } as never);
+  const cause = new ContractFunctionRevertedError({ abi: ownersAbi, data, functionName: "contribute" });
+  return new ContractFunctionExecutionError(cause, {
+    abi: ownersAbi,
+    functionName: "contribute",
+    args: [],
+    contractAddress: poolOwners,
+    sender: alice,
+  });
+}
+
+describe("describeContractError: one sentence per PoolOwners error", () => {
+  const cases: [string, readonly unknown[], string][] = [
+    ["PoolOwnersZeroAddress", [], "an address given is the zero address"],
+    ["PoolOwnersZeroAmount", [], "the amount must be more than 0"],
+    [
+      "PoolOwnersSharesLocked",
+      [],
+      "the owners' shares are locked: the share sale is over and shares can no longer be sold or granted",
+    ],
+    ["PoolOwnersContributionTooSmall", [3n * ether, 4n * ether], "a contribution of 3 ETH is below the minimum, 4 ETH"],
+    [
+      "PoolOwnersHardCapExceeded",
+      [1_000n * ether, 946_400_000_000_000_000_000n],
+      "a contribution of 1,000 ETH would pass the share sale's hard cap: 946.4 ETH is left",
+    ],
+    ["PoolOwnersHardCapExceeded", [4n * ether, 0n], "the share sale is sold out: its hard cap is reached"],
+    [
+      "PoolOwnersCreatorSharesExceeded",
+      [alice, 1_000n * ether, 500n * ether],
+      `${alice} can be granted at most 12.5% of the shares out of the creators' part, not 25%`,
+    ],
+    [
+      "PoolOwnersInsufficientShare",
+      [alice, 4n * ether, 200n * ether],
+      `${alice} holds 0.1% of the shares, cannot give up 5%`,
+    ],
+    ["PoolOwnersUnknownToken", [pool], `token ${pool} is not listed for distribution among the owners`],
+    ["PoolOwnersTokenAlreadyListed", [pool], `token ${pool} is already listed for distribution among the owners`],
+    ["PoolOwnersTooManyTokens", [8n], "the owners' contract already lists 8 tokens, the most it distributes"],
+    ["PoolOwnersNothingToWithdraw", [pool, alice], `${alice} has nothing to withdraw of token ${pool}`],
+    [
+      "PoolOwnersInsufficientBalance",
+      [pool, alice, 12n * token, 12_500_000_000_000_000_000n],
+      `${alice} can withdraw 12 of token ${pool}, not 12.5`,
+    ],
+    [
+      "PoolOwnersPaymentFailed",
+      [alice, 4n * ether],
+      `the share sale's wallet ${alice} did not accept the 4 ETH contributed`,
+    ],
+    ["OwnableUnauthorizedAccount", [alice], `${alice} is not the owner of the contract`],
+  ];
+
+  for (const [errorName, args, sentence] of cases) {
+    test(`${errorName}(${args.join(", ")})`, () => {
+      const error = describeContractError(ownersRevert(errorName, args));
+      assert.ok(error instanceof ContractRevertError);
+      assert.equal(error.message, sentence);
+      assert.equal(error.errorName, errorName);
+      assert.deepEqual(error.args, args);
+    });
+  }
+
+  test("every custom error of PoolOwners and the token it pays out with has its own sentence", () => {
+    const generic = ownersAbi
+      .filter((item) => item.type === "error")
+      .filter((item) => {
+        const args = item.inputs.map((input) => (input.type === "address" ? pool : 1n));
+        return describeContractError(ownersRevert(item.name, args)).message.startsWith("the contract refused:");
+      })
+      .map((item) => item.name);
+    // a constructor's, and the token's own checks of approve/transfer arguments, which PoolOwners never meets
+    assert.deepEqual(generic.sort(), [
+      "ERC20InvalidApprover",
+      "ERC20InvalidReceiver",
+      "ERC20InvalidSender",
+      "ERC20InvalidSpender",
+      "OwnableInvalidOwner",
     ]);
   });
 });

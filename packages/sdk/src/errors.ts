@@ -13,6 +13,7 @@ import {
   type Address,
 } from "viem";
 import { formatAmount, formatPpm } from "./internal/numbers.ts";
+import { formatSharePercent } from "./internal/shares.ts";
 
 export type PoolnetErrorOptions = {
   /** What went wrong underneath, for logs; never shown as the headline. */
@@ -90,10 +91,12 @@ type Describe = (args: readonly unknown[]) => string;
 
 const amount = (value: unknown): string => formatAmount(value as bigint);
 const address = (value: unknown): Address => value as Address;
+const ether = (value: unknown): string => `${formatAmount(value as bigint)} ETH`;
+const share = (value: unknown): string => formatSharePercent(value as bigint);
 const date = (seconds: unknown): string =>
   new Date(Number(seconds as bigint) * 1000).toISOString().replace(".000Z", "Z").replace("T", " ");
 
-/** One sentence per custom error the registry, its vaults and the stake token can revert with. */
+/** One sentence per custom error the registry, its vaults, the stake token and PoolOwners can revert with. */
 const contractErrors: Record<string, Describe> = {
   PoolRegistryUnknownPool: ([pool]) => `there is no pool at ${address(pool)}`,
   PoolRegistryZeroAmount: () => "the amount must be more than 0",
@@ -154,6 +157,55 @@ const contractErrors: Record<string, Describe> = {
   PoolRegistryUnknownCommissionRateChange: ([id]) => `there is no pending commission rate change with id ${String(id)}`,
   PoolRegistryCommissionRateChangeNotDue: ([id, effectiveAt]) =>
     `commission rate change ${String(id)} is still locked: it can be finalized from ${date(effectiveAt)}`,
+  PoolRegistryGovernanceNotTimelocked: ([governor]) =>
+    `the registry's owner ${address(governor)} is not a timelock, so it cannot govern: every governance action must ` +
+    "wait out a timelock longer than the thawing period",
+  PoolRegistryGovernanceDelayTooShort: ([governor, delay, thawingPeriod]) =>
+    `the governance timelock ${address(governor)} waits ${String(delay)} s, not longer than the ` +
+    `${String(thawingPeriod)}-second thawing period, so it cannot govern`,
+  PoolRegistryIncompatibleUpgrade: ([implementation]) =>
+    `the implementation ${address(implementation)} is for another stake token: the registry cannot be upgraded to it`,
+  PoolRegistryInvalidPenaltyContract: ([target]) =>
+    `${address(target)} cannot take penalties: it must be a contract, and not the token, the registry or a pool`,
+  PoolRegistryPenaltyContractListed: ([target]) => `${address(target)} is already on the penalty whitelist`,
+  PoolRegistryNotPenaltyContract: ([target]) => `${address(target)} is not on the penalty whitelist`,
+  PoolRegistryTooManyPenaltyContracts: () => "the penalty whitelist is full: remove a contract first",
+  PoolRegistryPenaltyExceedsSelfStake: ([pool, locked, selfStake, requested]) =>
+    `pool ${address(pool)} cannot lock ${amount(requested)} more in penalties: ${amount(locked)} are locked and the ` +
+    `operator's self-stake of ${amount(selfStake)} must back all of it`,
+  PoolRegistryExceedsLockedPenalties: ([pool, locked, requested]) =>
+    `pool ${address(pool)} has ${amount(locked)} tokens locked in penalties, fewer than ${amount(requested)}`,
+  PoolRegistryStakeLockedInPenalties: ([pool, selfStakeAfter, locked]) =>
+    `the operator's self-stake in pool ${address(pool)} would drop to ${amount(selfStakeAfter)}, below the ` +
+    `${amount(locked)} it backs in locked penalties: return or write them off first`,
+  PoolRegistryExtensionCalledDirectly: () =>
+    "that is the registry's extension contract, not the registry: send the call to the registry's address",
+  PoolOwnersZeroAddress: () => "an address given is the zero address",
+  PoolOwnersZeroAmount: () => "the amount must be more than 0",
+  PoolOwnersSharesLocked: () =>
+    "the owners' shares are locked: the share sale is over and shares can no longer be sold or granted",
+  PoolOwnersContributionTooSmall: ([value, minimum]) =>
+    `a contribution of ${ether(value)} is below the minimum, ${ether(minimum)}`,
+  PoolOwnersHardCapExceeded: ([value, room]) =>
+    room === 0n
+      ? "the share sale is sold out: its hard cap is reached"
+      : `a contribution of ${ether(value)} would pass the share sale's hard cap: ${ether(room)} is left`,
+  PoolOwnersCreatorSharesExceeded: ([owner, granted, maxGranted]) =>
+    `${address(owner)} can be granted at most ${share(maxGranted)} of the shares out of the creators' part, not ` +
+    share(granted),
+  PoolOwnersInsufficientShare: ([owner, held, requested]) =>
+    `${address(owner)} holds ${share(held)} of the shares, cannot give up ${share(requested)}`,
+  PoolOwnersUnknownToken: ([token]) => `token ${address(token)} is not listed for distribution among the owners`,
+  PoolOwnersTokenAlreadyListed: ([token]) =>
+    `token ${address(token)} is already listed for distribution among the owners`,
+  PoolOwnersTooManyTokens: ([maxTokens]) =>
+    `the owners' contract already lists ${String(maxTokens)} tokens, the most it distributes`,
+  PoolOwnersNothingToWithdraw: ([token, owner]) =>
+    `${address(owner)} has nothing to withdraw of token ${address(token)}`,
+  PoolOwnersInsufficientBalance: ([token, owner, balance, requested]) =>
+    `${address(owner)} can withdraw ${amount(balance)} of token ${address(token)}, not ${amount(requested)}`,
+  PoolOwnersPaymentFailed: ([wallet, value]) =>
+    `the share sale's wallet ${address(wallet)} did not accept the ${ether(value)} contributed`,
   PoolVaultUnauthorized: ([caller]) => `${address(caller)} may not pay out of a pool vault: only the registry may`,
   ERC20InsufficientBalance: ([sender, balance, needed]) =>
     `${address(sender)} holds ${amount(balance)} tokens, needs ${amount(needed)}`,
@@ -162,6 +214,14 @@ const contractErrors: Record<string, Describe> = {
   OwnableUnauthorizedAccount: ([account]) => `${address(account)} is not the owner of the contract`,
   SafeERC20FailedOperation: ([token]) => `a transfer of token ${address(token)} failed`,
   ReentrancyGuardReentrantCall: () => "the contract refused a re-entrant call",
+  InvalidInitialization: () => "the contract is already initialized (or is an implementation, which never is)",
+  NotInitializing: () => "that may only run while the contract is being initialized",
+  UUPSUnauthorizedCallContext: () => "upgrades go through the registry's proxy, not its implementation",
+  UUPSUnsupportedProxiableUUID: ([slot]) =>
+    `the new implementation uses another proxy slot (${String(slot)}): the registry cannot be upgraded to it`,
+  ERC1967InvalidImplementation: ([implementation]) => `${address(implementation)} has no code to upgrade to`,
+  AddressEmptyCode: ([target]) => `there is no contract at ${address(target)}`,
+  FailedCall: () => "a call the contract made failed without a reason",
 };
 
 /**

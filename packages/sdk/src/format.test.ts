@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InvalidInputError } from "./errors.ts";
-import { formatNumber, formatRate, formatTokenAmount, parseAddress, parseRate, parseTokenAmount } from "./format.ts";
+import {
+  formatNumber,
+  formatRate,
+  formatShare,
+  formatTokenAmount,
+  parseAddress,
+  parseRate,
+  parseShare,
+  parseTokenAmount,
+} from "./format.ts";
 
 const token = 10n ** 18n;
 
@@ -127,6 +136,76 @@ describe("rates", () => {
     assert.equal(formatRate(25_000n), "2.5%");
     assert.equal(formatRate(1_000_000), "100%");
     assert.equal(formatRate(1), "0.0001%");
+  });
+});
+
+describe("PoolOwners shares", () => {
+  // the seed's Figure 10: 4 ETH buys 0.1%, 13.6 ETH 0.34%; creators hold 75% (3000 ETH's worth)
+  const cases = [
+    [4n * token, "0.1%"],
+    [16n * token, "0.4%"],
+    [20n * token, "0.5%"],
+    [13_600_000_000_000_000_000n, "0.34%"],
+    [500n * token, "12.5%"],
+    [3_000n * token, "75%"],
+    [4_000n * token, "100%"],
+    [0n, "0%"],
+    [1n, "0.000000000000000000025%"],
+  ] as const;
+  for (const [share, text] of cases) {
+    test(`${share} shares → ${text}, and back`, () => {
+      assert.equal(formatShare(share), text);
+      assert.equal(parseShare(text), share);
+    });
+  }
+
+  test("parseShare reads shares written as the ETH they are worth, one share per wei", () => {
+    assert.equal(parseShare("13.6"), 13_600_000_000_000_000_000n);
+    assert.equal(parseShare("1,000"), 1_000n * token);
+    assert.equal(parseShare("0.000000000000000001"), 1n);
+    assert.equal(parseShare(" 12.5 % "), 500n * token);
+    assert.equal(parseShare("4000"), 4_000n * token);
+  });
+
+  const refused = [
+    ["-1%", "share '-1%' is negative: it must be 0 or more"],
+    ["-4", "share '-4' is negative: it must be 0 or more"],
+    ["100.1%", "share '100.1%' is above 100% (4,000 ETH at the sale's valuation)"],
+    ["4000.000000000000000001", "share '4000.000000000000000001' is above 100% (4,000 ETH at the sale's valuation)"],
+    [
+      "0.00000000000000000001%",
+      "share '0.00000000000000000001%' is not a whole number of shares: one share is 0.000000000000000000025%, " +
+        "0.000000000000000001 ETH",
+    ],
+    [
+      "1.0000000000000000001",
+      "share '1.0000000000000000001' is not a whole number of shares: one share is 0.000000000000000000025%, " +
+        "0.000000000000000001 ETH",
+    ],
+    [
+      "half",
+      "share 'half' is not a share: write a percentage like 12.5% or shares as ETH at the sale's valuation like " +
+        "13.6 (= 0.34%)",
+    ],
+    ["%", /^share '%' is not a share: /],
+    ["1.2.3%", /^share '1.2.3%' is not a share: /],
+    ["", /^no share given: write a percentage like 12.5%/],
+  ] as const;
+  for (const [text, message] of refused) {
+    test(`parseShare refuses '${text}'`, () => {
+      assert.throws(
+        () => parseShare(text),
+        (error) => {
+          assert.ok(error instanceof InvalidInputError);
+          if (typeof message === "string") assert.equal(error.message, message);
+          else assert.match(error.message, message);
+          return true;
+        },
+      );
+    });
+  }
+  test("parseShare names the share in its messages", () => {
+    assert.throws(() => parseShare("x", "grant"), { message: /^grant 'x' is not a share: / });
   });
 });
 

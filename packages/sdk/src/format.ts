@@ -2,6 +2,7 @@
 import { getAddress, isAddress, type Address } from "viem";
 import { InvalidInputError } from "./errors.ts";
 import { formatAmount, formatPpm, groupThousands, toFixedPoint } from "./internal/numbers.ts";
+import { POOL_OWNERS_TOTAL_SHARES, SHARE_PERCENT_DECIMALS, formatSharePercent } from "./internal/shares.ts";
 
 /** Parts per million in 100%, the unit of every rate in the contracts. */
 export const PPM = 1_000_000;
@@ -69,4 +70,46 @@ export function parseRate(text: string, name = "rate"): number {
 /** Parts per million as a percentage: 100000 → "10%". */
 export function formatRate(ppm: number | bigint): string {
   return formatPpm(ppm);
+}
+
+/** A number of PoolOwners shares as a percentage of all of them, exact: 13.6 ether (what 13.6 ETH buys) → "0.34%". */
+export function formatShare(share: bigint): string {
+  return formatSharePercent(share);
+}
+
+/**
+ * Reads a number of PoolOwners shares: a percentage of all of them ("12.5%"), or shares written as the ETH they are
+ * worth at the sale's valuation, one share per wei ("13.6" is 13.6 ETH's worth, 0.34%). Refuses negatives, more than
+ * 100%, and fractions of a share. `name` says what the share is for in the messages.
+ */
+export function parseShare(text: string, name = "share"): bigint {
+  const trimmed = text.trim();
+  const hint = "write a percentage like 12.5% or shares as ETH at the sale's valuation like 13.6 (= 0.34%)";
+  const finer = () =>
+    new InvalidInputError(
+      `${name} '${text}' is not a whole number of shares: one share is ${formatSharePercent(1n)}, 0.000000000000000001 ETH`,
+    );
+  if (trimmed === "") throw new InvalidInputError(`no ${name} given: ${hint}`);
+  if (trimmed.startsWith("-")) throw new InvalidInputError(`${name} '${text}' is negative: it must be 0 or more`);
+  let share: bigint;
+  if (trimmed.endsWith("%")) {
+    const percent = trimmed.slice(0, -1).trim();
+    if (!/^\d+(\.\d*)?$|^\.\d+$/.test(percent))
+      throw new InvalidInputError(`${name} '${text}' is not a share: ${hint}`);
+    const scaled = toFixedPoint(percent, SHARE_PERCENT_DECIMALS);
+    const hundredPercent = 100n * 10n ** BigInt(SHARE_PERCENT_DECIMALS);
+    if (scaled === undefined || (scaled * POOL_OWNERS_TOTAL_SHARES) % hundredPercent !== 0n) throw finer();
+    share = (scaled * POOL_OWNERS_TOTAL_SHARES) / hundredPercent;
+  } else {
+    const match = /^(\d+|\d{1,3}(?:,\d{3})+)?(?:\.(\d+))?$/.exec(trimmed);
+    if (!match || (match[1] === undefined && match[2] === undefined)) {
+      throw new InvalidInputError(`${name} '${text}' is not a share: ${hint}`);
+    }
+    if ((match[2] ?? "").length > 18) throw finer();
+    share = parseTokenAmount(trimmed, 18, name);
+  }
+  if (share > POOL_OWNERS_TOTAL_SHARES) {
+    throw new InvalidInputError(`${name} '${text}' is above 100% (4,000 ETH at the sale's valuation)`);
+  }
+  return share;
 }

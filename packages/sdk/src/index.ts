@@ -17,9 +17,11 @@ export {
   PPM,
   formatNumber,
   formatRate,
+  formatShare,
   formatTokenAmount,
   parseAddress,
   parseRate,
+  parseShare,
   parseTokenAmount,
 } from "./format.ts";
 export { parseDeployment, readDeployment, writeDeployment, type Deployment } from "./deployment.ts";
@@ -226,6 +228,63 @@ export {
   type SetDelegatorAllowedReturnType,
 } from "./actions/setDelegatorAllowed.ts";
 export {
+  getOwnersInfo,
+  type GetOwnersInfoErrorType,
+  type GetOwnersInfoParameters,
+  type GetOwnersInfoReturnType,
+  type OwnersInfo,
+  type OwnersToken,
+} from "./actions/getOwnersInfo.ts";
+export {
+  getOwner,
+  type GetOwnerErrorType,
+  type GetOwnerParameters,
+  type GetOwnerReturnType,
+  type Owner,
+} from "./actions/getOwner.ts";
+export {
+  contribute,
+  type ContributeErrorType,
+  type ContributeParameters,
+  type ContributeReturnType,
+} from "./actions/contribute.ts";
+export {
+  transferShare,
+  type TransferShareErrorType,
+  type TransferShareParameters,
+  type TransferShareReturnType,
+} from "./actions/transferShare.ts";
+export {
+  distributeOwnerEarnings,
+  type DistributeOwnerEarningsErrorType,
+  type DistributeOwnerEarningsParameters,
+  type DistributeOwnerEarningsReturnType,
+} from "./actions/distributeOwnerEarnings.ts";
+export {
+  withdrawOwnerEarnings,
+  type WithdrawOwnerEarningsErrorType,
+  type WithdrawOwnerEarningsParameters,
+  type WithdrawOwnerEarningsReturnType,
+} from "./actions/withdrawOwnerEarnings.ts";
+export {
+  setOwnerShare,
+  type SetOwnerShareErrorType,
+  type SetOwnerShareParameters,
+  type SetOwnerShareReturnType,
+} from "./actions/setOwnerShare.ts";
+export {
+  addOwnersToken,
+  type AddOwnersTokenErrorType,
+  type AddOwnersTokenParameters,
+  type AddOwnersTokenReturnType,
+} from "./actions/addOwnersToken.ts";
+export {
+  lockShares,
+  type LockSharesErrorType,
+  type LockSharesParameters,
+  type LockSharesReturnType,
+} from "./actions/lockShares.ts";
+export {
   deployPoolnet,
   type DeployPoolnetErrorType,
   type DeployPoolnetParameters,
@@ -233,6 +292,14 @@ export {
   type NewStakingToken,
 } from "./deploy.ts";
 export {
+  deployPoolOwners,
+  type DeployPoolOwnersErrorType,
+  type DeployPoolOwnersParameters,
+  type DeployPoolOwnersReturnType,
+} from "./deployPoolOwners.ts";
+export {
+  poolOwnersAbi,
+  poolOwnersBytecode,
   poolRegistryAbi,
   poolRegistryBytecode,
   poolVaultAbi,

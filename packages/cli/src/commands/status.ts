@@ -48,6 +48,7 @@ export function statusCommand(): Command {
         ["registry", deployment.registry],
         ["token", deployment.token],
         ["deployed at block", String(deployment.deployedAtBlock)],
+        ...(deployment.contracts?.poolOwners ? [["pool owners", deployment.contracts.poolOwners] as const] : []),
         ["pools", String(poolCount)],
       ]);
     });

@@ -1,13 +1,16 @@
 // The demo network of `poolnet up`: who the dev accounts are, the pools they run (one private, one broken), the
-// delegations in them, and rewards arriving in pool vaults every few seconds.
+// delegations in them, the owners' shares in the protocol fees, and rewards arriving in pool vaults every few seconds.
 import {
+  contribute,
   delegate,
   formatRate,
+  formatShare,
   formatTokenAmount,
   getPoolInfo,
   listPools,
   registerPool,
   setDelegatorAllowed,
+  setOwnerShare,
   setPoolPrivate,
   setStakingLimit,
   stakingTokenAbi,
@@ -33,8 +36,8 @@ import type { RequestFn } from "./journal.ts";
 
 /** Dev account indexes by role (the Hardhat mnemonic's first 20). */
 export const ROLES = {
-  deployer: 0, // owner of the registry, holder of the token supply, source of demo rewards
-  owners: 1, // protocol fee recipient
+  deployer: 0, // owner of the registry and of PoolOwners, a creator, holder of the token supply, source of demo rewards
+  creator: 1, // the other creator, and the wallet PoolOwners' share sale pays
   delegators: [7, 8, 9, 10],
   free: [11, 12], // tokens and nothing else: yours to try the CLI with
 } as const;
@@ -125,6 +128,18 @@ export const DEMO_POOLS: readonly PoolPlan[] = [
   },
 ];
 
+/** The creators' shares of PoolOwners (4000 ether is 100%): 50% and 25%, the whole creators' part. */
+export const CREATOR_GRANTS: readonly [account: number, granted: bigint][] = [
+  [ROLES.deployer, parseEther("2000")],
+  [ROLES.creator, parseEther("1000")],
+];
+
+/** ETH two delegators paid in PoolOwners' share sale: 40 ETH buys 1%, 13.6 ETH 0.34% (seed Figure 10). */
+export const CONTRIBUTIONS: readonly [account: number, value: bigint][] = [
+  [7, parseEther("40")],
+  [8, parseEther("13.6")],
+];
+
 /** Stake tokens each demo account starts with. */
 const FUNDING: readonly [account: number, amount: bigint][] = [
   ...DEMO_POOLS.map((pool): [number, bigint] => [pool.operator, tokens(200_000)]),
@@ -150,7 +165,10 @@ function metadataOf(plan: PoolPlan): { metaDataUrl: string; metaDataContentHash:
   };
 }
 
-/** Funds the demo accounts, registers the demo pools and makes the demo delegations. */
+/**
+ * Funds the demo accounts, grants the creators their shares of PoolOwners and makes the demo contributions to its
+ * share sale, registers the demo pools and makes the demo delegations.
+ */
 export async function setUpDemo(
   request: RequestFn,
   deployment: Deployment,
@@ -172,6 +190,19 @@ export async function setUpDemo(
     await publicClient.waitForTransactionReceipt({ hash });
   }
   progress(`funded ${FUNDING.length} demo accounts with stake tokens`);
+
+  const poolOwners = deployment.contracts?.poolOwners;
+  if (poolOwners === undefined) throw new Error("the deployment names no PoolOwners for the demo's shares");
+  for (const [index, granted] of CREATOR_GRANTS) {
+    await setOwnerShare(treasury, { poolOwners, owner: account(index), granted });
+  }
+  for (const [index, value] of CONTRIBUTIONS) await contribute(walletOf(account(index)), { poolOwners, value });
+  const grants = CREATOR_GRANTS.map(([, granted]) => formatShare(granted)).join(" and ");
+  const contributed = CONTRIBUTIONS.reduce((sum, [, value]) => sum + value, 0n);
+  progress(
+    `PoolOwners ${poolOwners}: the creators granted ${grants}, ${CONTRIBUTIONS.length} delegators contributed ` +
+      `${formatTokenAmount(contributed)} ETH (${formatShare(contributed)})`,
+  );
 
   for (const plan of DEMO_POOLS) {
     const operator = walletOf(account(plan.operator));
@@ -220,8 +251,9 @@ export type Rewards = { readonly poolCount: number; stop(): Promise<void> };
 export const POOLS_PER_REWARD = 2;
 
 /**
- * Every `intervalSeconds`, sends rewards from the deployer into the next active pools' vaults and distributes them,
- * all in one block (so a long demo stays a short journal to replay).
+ * Every `intervalSeconds`, sends rewards from the deployer into the next active pools' vaults, distributes them and
+ * pays the pools' protocol fees on to the fee recipient (PoolOwners, whose owners see them at once), all in one block
+ * (so a long demo stays a short journal to replay).
  */
 export async function startRewards(
   chain: RecordedChain,
@@ -271,6 +303,12 @@ export async function startRewards(
             args: [pool],
           });
           sent.push(await send(deployment.registry, distribute, 300_000n));
+          const collect = encodeFunctionData({
+            abi: poolRegistryAbi,
+            functionName: "withdrawProtocolFees",
+            args: [pool],
+          });
+          sent.push(await send(deployment.registry, collect, 300_000n));
         }
         await request({ method: "evm_mine", params: [] });
       } finally {

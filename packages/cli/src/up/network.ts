@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { isIP } from "node:net";
 import { join } from "node:path";
 import {
+  addOwnersToken,
+  deployPoolOwners,
   deployPoolnet,
   formatRate,
   formatTokenAmount,
@@ -204,6 +206,7 @@ async function deploymentMismatch(request: RequestFn, deployment: Deployment): P
   for (const [name, address] of [
     ["token", deployment.token],
     ["registry", deployment.registry],
+    ...Object.entries(deployment.contracts ?? {}),
   ] as const) {
     const code = await client.getCode({ address });
     if (code === undefined || code === "0x") return `no contract at the ${name} address ${address}`;
@@ -273,28 +276,36 @@ async function createNetwork(
   const accounts = await accountsOf(chain.request);
   const transport = custom({ request: (args) => recorded.request(args as never) });
   const deployer = accounts[ROLES.deployer]!;
-  const feeRecipient = accounts[ROLES.owners]!;
-  const deployed = await deployPoolnet(
-    createWalletClient({ chain: hardhat, transport, account: deployer, pollingInterval: 50 }),
-    createPublicClient({ chain: hardhat, transport, pollingInterval: 50 }) as PublicClient,
-    {
-      token: { name: "Stake", symbol: "STK", holder: deployer, supply: TOKEN_SUPPLY },
-      thawingPeriod: THAWING_PERIOD,
-      transferLockoutPeriod: TRANSFER_LOCKOUT_PERIOD,
-      minSelfStake: MIN_SELF_STAKE,
-      protocolFeeRate: PROTOCOL_FEE_RATE,
-      feeRecipient,
-      owner: deployer,
-    },
+  const deployerWallet = createWalletClient({ chain: hardhat, transport, account: deployer, pollingInterval: 50 });
+  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 }) as PublicClient;
+  // first: the registry pays its protocol fees to PoolOwners
+  const { poolOwners } = await deployPoolOwners(deployerWallet, publicClient, {
+    wallet: accounts[ROLES.creator]!,
+    owner: deployer,
+  });
+  const deployed = await deployPoolnet(deployerWallet, publicClient, {
+    token: { name: "Stake", symbol: "STK", holder: deployer, supply: TOKEN_SUPPLY },
+    thawingPeriod: THAWING_PERIOD,
+    transferLockoutPeriod: TRANSFER_LOCKOUT_PERIOD,
+    minSelfStake: MIN_SELF_STAKE,
+    protocolFeeRate: PROTOCOL_FEE_RATE,
+    feeRecipient: poolOwners,
+    governor: deployer,
+  });
+  await addOwnersToken(deployerWallet, { poolOwners, token: deployed.token });
+  log(
+    `› deployed PoolOwners ${poolOwners} (distributing the stake token), StakingToken ${deployed.token}, ` +
+      `PoolRegistry ${deployed.registry} (a proxy) and its governance timelock ${deployed.timelock}`,
   );
-  log(`› deployed StakingToken ${deployed.token} and PoolRegistry ${deployed.registry}`);
   const deployment: Deployment = {
     chainId: chain.genesis.chainId,
     rpcUrl,
     token: deployed.token,
     registry: deployed.registry,
     deployedAtBlock: deployed.deployedAtBlock,
-    accounts: { deployer, owner: deployer, feeRecipient },
+    // the registry's owner is its timelock; the deployer proposes governance actions to it
+    accounts: { deployer, governor: deployer, feeRecipient: poolOwners },
+    contracts: { poolOwners, timelock: deployed.timelock, registryImplementation: deployed.implementation },
   };
   await setUpDemo(recorded.request, deployment, accounts, (line) => log(`› ${line}`));
   // written last: a deployment file means the demo network is complete
@@ -345,6 +356,12 @@ async function printSummary(
   log(`  chain id     ${deployment.chainId}`);
   log(`  token        ${deployment.token} (STK)`);
   log(`  registry     ${deployment.registry}`);
+  if (deployment.contracts?.timelock) {
+    log(`  governance   ${deployment.contracts.timelock} (timelock; every registry change waits it out)`);
+  }
+  if (deployment.contracts?.poolOwners) {
+    log(`  pool owners  ${deployment.contracts.poolOwners} (PoolOwners, the protocol fee recipient)`);
+  }
   log(`  deployment   ${paths.deployment}`);
   log("");
   log(`  pools`);
@@ -353,8 +370,11 @@ async function printSummary(
   log(`  dev accounts — PUBLIC TEST KEYS from the Hardhat mnemonic "${DEV_MNEMONIC}":`);
   log(`  everyone has them; never send real funds to these addresses or use the keys on a real network`);
   const shown: [number, string][] = [
-    [ROLES.deployer, "deployer, registry owner, token holder"],
-    [ROLES.owners, "owners (protocol fee recipient)"],
+    [
+      ROLES.deployer,
+      "deployer, governor (proposes to the registry's timelock), PoolOwners owner, token holder, creator (50%)",
+    ],
+    [ROLES.creator, "creator (25% of PoolOwners), the share sale's wallet"],
     [2, "operator of the first pool"],
     [ROLES.delegators[0], "delegator"],
     ...ROLES.free.map((index): [number, string] => [index, "free: 100,000 STK, nothing staked"]),

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { poolRegistryAbi, stakingTokenAbi } from "@poolnet/sdk";
+import { poolOwnersAbi, poolRegistryAbi, stakingTokenAbi } from "@poolnet/sdk";
 import {
   createPublicClient,
   createWalletClient,
@@ -103,11 +103,13 @@ function registryOf(url: string, dataDir: string) {
     registry: Address;
     token: Address;
     chainId: number;
+    contracts: { poolOwners: Address };
   };
   const client = createPublicClient({ chain: hardhat, transport: http(url), pollingInterval: 50 }) as PublicClient;
   const registry = getContract({ address: deployment.registry, abi: poolRegistryAbi, client });
   const token = getContract({ address: deployment.token, abi: stakingTokenAbi, client });
-  return { deployment, client, registry, token };
+  const owners = getContract({ address: deployment.contracts.poolOwners, abi: poolOwnersAbi, client });
+  return { deployment, client, registry, token, owners };
 }
 
 describe("poolnet up", { timeout: 90_000 }, () => {
@@ -126,9 +128,14 @@ describe("poolnet up", { timeout: 90_000 }, () => {
     try {
       const { url, seconds } = await ready(up);
       t.diagnostic(`time to ready (fresh network): ${seconds.toFixed(2)} s`);
-      const { deployment, client, registry, token } = registryOf(url, dataDir);
+      const { deployment, client, registry, token, owners } = registryOf(url, dataDir);
       assert.equal(deployment.chainId, 31337);
       assert.equal(await client.getChainId(), 31337);
+      // the protocol fees go to PoolOwners, which distributes the stake token; two delegators bought shares
+      assert.equal(await registry.read.feeRecipient(), deployment.contracts.poolOwners);
+      assert.deepEqual(await owners.read.tokens(), [deployment.token]);
+      assert.equal(await owners.read.totalContributed(), parseEther("53.6"));
+      assert.equal(await owners.read.creatorSharesGranted(), parseEther("3000"));
 
       const pools = await registry.read.getPools([0n, 100n]);
       assert.equal(pools.length, 5);
@@ -189,6 +196,7 @@ describe("poolnet up", { timeout: 90_000 }, () => {
         fromBlock: 0n,
       });
       assert.ok(distributed.length > 0, "demo rewards were distributed");
+      assert.ok((await token.read.balanceOf([deployment.contracts.poolOwners])) > 0n, "their fees reached the owners");
       balanceBeforeRestart = await token.read.balanceOf([FREE_ACCOUNT]);
     } finally {
       assert.equal(await stop(up), 0);
@@ -202,9 +210,10 @@ describe("poolnet up", { timeout: 90_000 }, () => {
       const { url, seconds } = await ready(up);
       t.diagnostic(`time to ready (resumed): ${seconds.toFixed(2)} s`);
       assert.match(up.output(), /replayed \d+ blocks in [\d.]+ s: head block \d+ 0x[0-9a-f]+… as journaled/);
-      const { registry, token } = registryOf(url, dataDir);
+      const { registry, token, owners } = registryOf(url, dataDir);
       assert.equal(await registry.read.getPoolCount(), 5n);
       assert.equal(await registry.read.getStake([firstPool, FREE_ACCOUNT]), parseEther("1234"));
+      assert.equal(await owners.read.totalContributed(), parseEther("53.6"));
       assert.equal(await token.read.balanceOf([FREE_ACCOUNT]), balanceBeforeRestart);
     } finally {
       assert.equal(await stop(up), 0);

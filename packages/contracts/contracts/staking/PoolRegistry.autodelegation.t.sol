@@ -178,6 +178,12 @@ contract PoolRegistryAutoDelegationTest is StakingFixture {
         registry.autoDelegateRewards(pool, alice);
         vm.prank(owner);
         registry.setMinSelfStake(MIN_SELF_STAKE);
+    }
+
+    function test_autoDelegateRewardsRefusesPastTheStakingLimitAndInARetiredPool() public {
+        _delegate(alice, pool, 100e18);
+        _enable(alice, FEE);
+        _reward(pool, 10e18);
 
         vm.prank(operator);
         registry.setStakingLimit(pool, 200e18);

@@ -1,6 +1,6 @@
-// The registry's ABI with the errors a registry call can bubble up from the pool vaults and the stake token, so
-// viem decodes them too (a delegation that lacks allowance reverts with the token's ERC20InsufficientAllowance).
-import { poolRegistryAbi, poolVaultAbi, stakingTokenAbi } from "../generated/contracts.ts";
+// The contracts' ABIs with the errors a call can bubble up from the contracts it calls, so viem decodes them too: a
+// delegation that lacks allowance reverts with the token's ERC20InsufficientAllowance.
+import { poolOwnersAbi, poolRegistryAbi, poolVaultAbi, stakingTokenAbi } from "../generated/contracts.ts";
 
 const registryErrorNames = new Set(poolRegistryAbi.filter((item) => item.type === "error").map((item) => item.name));
 
@@ -10,5 +10,15 @@ const bubbledErrors = [...poolVaultAbi, ...stakingTokenAbi].filter(
 );
 
 export const registryAbi = [...poolRegistryAbi, ...bubbledErrors] as const;
+
+const ownersErrorNames = new Set(poolOwnersAbi.filter((item) => item.type === "error").map((item) => item.name));
+
+// PoolOwners pays out with the listed token's transfer, whose refusals bubble up (a stake token's, at least)
+const ownersBubbledErrors = stakingTokenAbi.filter(
+  (item): item is Extract<(typeof stakingTokenAbi)[number], { type: "error" }> =>
+    item.type === "error" && !ownersErrorNames.has(item.name as never),
+);
+
+export const ownersAbi = [...poolOwnersAbi, ...ownersBubbledErrors] as const;
 
 export { stakingTokenAbi };
