@@ -8,6 +8,7 @@ const CONTRACTS = [
   ["contracts/staking/PoolVault.sol", "PoolVault"],
   ["contracts/token/StakingToken.sol", "StakingToken"],
   ["contracts/owners/PoolOwners.sol", "PoolOwners"],
+  ["contracts/oracle/FluxAggregator.sol", "FluxAggregator"],
   ["@openzeppelin/contracts/governance/TimelockController.sol", "TimelockController"],
   ["@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol", "ERC1967Proxy"],
 ] as const;

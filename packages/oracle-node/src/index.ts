@@ -1,4 +1,5 @@
-// The public API of @poolnet/oracle-node: price feed adapters, their errors and median, and the price source.
+// The public API of @poolnet/oracle-node: price feed adapters and median, the price source, job specs, the flux
+// monitor (pure decisions and the I/O loop), the node's restart-safe state, and the node that runs them.
 // index.test.ts snapshots the names exported here, so a change shows in review.
 
 export {
@@ -64,3 +65,64 @@ export {
   type RandomWalk,
   type RandomWalkParameters,
 } from "./priceSource/randomWalk.ts";
+
+export {
+  FEED_TYPES,
+  JobSpecError,
+  parseJobSpec,
+  readJobSpec,
+  type FeedSpec,
+  type FeedType,
+  type FluxMonitorJobSpec,
+  type JobSpec,
+  type RunLogJobSpec,
+} from "./jobs/jobSpec.ts";
+export { createJobFeeds } from "./jobs/jobFeeds.ts";
+export { parseDuration } from "./jobs/duration.ts";
+export {
+  DEFAULT_FUNDED_ROUNDS,
+  ZERO_THRESHOLDS,
+  checkEligibility,
+  decideSubmission,
+  dueTriggers,
+  hasSufficientFunds,
+  isTimedOutRetry,
+  nextWakeAt,
+  outsideDeviation,
+  parseThresholds,
+  resetIdle,
+  startTimers,
+  type Eligibility,
+  type EligibilityInput,
+  type PollTrigger,
+  type RoundState,
+  type SkipReason,
+  type SubmissionDecision,
+  type SubmissionInput,
+  type Thresholds,
+  type TimerConfig,
+  type Timers,
+} from "./flux/decide.ts";
+export { fluxMonitorAbi } from "./flux/aggregatorAbi.ts";
+export {
+  createFluxMonitor,
+  type FluxMonitor,
+  type FluxMonitorEvent,
+  type FluxMonitorParameters,
+} from "./flux/monitor.ts";
+export {
+  AlreadySubmittedError,
+  createSubmitter,
+  type SubmitParameters,
+  type Submitter,
+  type SubmitterParameters,
+} from "./flux/submitter.ts";
+export {
+  NodeStateCorruptError,
+  openNodeState,
+  type NodeState,
+  type OutcomeRecord,
+  type StateRecord,
+  type SubmissionRecord,
+} from "./state/nodeState.ts";
+export { startOracleNode, type OracleNode, type OracleNodeParameters } from "./node/oracleNode.ts";

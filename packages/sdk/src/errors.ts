@@ -178,6 +178,12 @@ const contractErrors: Record<string, Describe> = {
   PoolRegistryStakeLockedInPenalties: ([pool, selfStakeAfter, locked]) =>
     `the operator's self-stake in pool ${address(pool)} would drop to ${amount(selfStakeAfter)}, below the ` +
     `${amount(locked)} it backs in locked penalties: return or write them off first`,
+  PoolRegistryNotSigningAddress: ([pool, caller]) =>
+    `${address(caller)} is not the signing address of pool ${address(pool)}: only its oracle node's key binds to it`,
+  PoolRegistryOracleAlreadyBound: ([oracle, pool]) =>
+    `the oracle ${address(oracle)} is already bound to pool ${address(pool)}, for good`,
+  PoolRegistryOracleNotBound: ([oracle]) =>
+    `the oracle ${address(oracle)} is bound to no pool: its key must call bindOracle first`,
   PoolRegistryExtensionCalledDirectly: () =>
     "that is the registry's extension contract, not the registry: send the call to the registry's address",
   PoolOwnersZeroAddress: () => "an address given is the zero address",

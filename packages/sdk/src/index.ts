@@ -162,6 +162,24 @@ export {
   type WithdrawRewardsReturnType,
 } from "./actions/withdrawRewards.ts";
 export {
+  bindOracle,
+  type BindOracleErrorType,
+  type BindOracleParameters,
+  type BindOracleReturnType,
+} from "./actions/bindOracle.ts";
+export {
+  collectOraclePayment,
+  type CollectOraclePaymentErrorType,
+  type CollectOraclePaymentParameters,
+  type CollectOraclePaymentReturnType,
+} from "./actions/collectOraclePayment.ts";
+export {
+  getOraclePool,
+  type GetOraclePoolErrorType,
+  type GetOraclePoolParameters,
+  type GetOraclePoolReturnType,
+} from "./actions/getOraclePool.ts";
+export {
   redelegateRewards,
   type RedelegateRewardsErrorType,
   type RedelegateRewardsParameters,
@@ -298,6 +316,8 @@ export {
   type DeployPoolOwnersReturnType,
 } from "./deployPoolOwners.ts";
 export {
+  fluxAggregatorAbi,
+  fluxAggregatorBytecode,
   poolOwnersAbi,
   poolOwnersBytecode,
   poolRegistryAbi,

@@ -144,6 +144,16 @@ interface IPoolRegistryTypes {
     event PenaltyLocked(address indexed pool, address indexed target, uint256 amount);
     /// @notice `from` returned `amount` locked tokens to the pool's vault: they are in its accounts again.
     event PenaltyReturned(address indexed pool, address indexed from, uint256 amount);
+    /// @notice The oracle node `oracle` (the pool's signing key) bound itself to `pool`: the payments its aggregators
+    /// owe it are collected into that pool's vault, for good.
+    event OracleBound(address indexed oracle, address indexed pool);
+    /// @notice `amount` of what `aggregator` owed `oracle` was paid into `pool`'s vault, where it is a reward.
+    event OraclePaymentCollected(
+        address indexed pool,
+        address indexed aggregator,
+        address indexed oracle,
+        uint256 amount
+    );
     /// @notice A penalty that will not come back was taken out of the operator's self-stake.
     event PenaltyWrittenOff(address indexed pool, address indexed operator, uint256 amount);
 
@@ -199,6 +209,9 @@ interface IPoolRegistryTypes {
     error PoolRegistryExceedsLockedPenalties(address pool, uint256 locked, uint256 amount);
     error PoolRegistryStakeLockedInPenalties(address pool, uint256 selfStakeAfter, uint256 locked);
     error PoolRegistryExtensionCalledDirectly();
+    error PoolRegistryNotSigningAddress(address pool, address caller);
+    error PoolRegistryOracleAlreadyBound(address oracle, address pool);
+    error PoolRegistryOracleNotBound(address oracle);
 }
 
 /// @title IPoolRegistry: the delegation standard (seed 001) over an ERC-20/677 stake token.
@@ -382,6 +395,25 @@ interface IPoolRegistry is IPoolRegistryTypes {
 
     /// @notice Tokens of `pool` that are out in penalty contracts.
     function getLockedInPenalties(address pool) external view returns (uint256 locked);
+
+    // ---- oracle payments (issue 4): an oracle's aggregator payments can only ever be paid into its pool ----
+
+    /// @notice Binds the caller, a pool's signing key, to that pool for good: the registry becomes able to collect
+    /// the payments aggregators owe it, and only into that pool's vault. Aggregators name the registry as the oracle's
+    /// admin, so neither the operator nor the key holder can withdraw the payments elsewhere.
+    /// @dev Requirements: the caller is `pool`'s signing address; it is not bound yet (to any pool).
+    function bindOracle(address pool) external;
+
+    /// @notice Accepts the registry as `oracle`'s admin in `aggregator`, after the old admin offered it there
+    /// (`transferAdmin`). Anyone may call it. Requirements: `oracle` is bound to a pool.
+    function acceptOracleAdmin(address aggregator, address oracle) external;
+
+    /// @notice Pays what `aggregator` owes `oracle` into the vault of the pool it is bound to and distributes it as a
+    /// reward. Anyone may call it (the keeper does). Requirements: `oracle` is bound; something is withdrawable.
+    function collectOraclePayment(address aggregator, address oracle) external returns (uint256 amount);
+
+    /// @notice The pool `oracle` is bound to, or zero.
+    function getOraclePool(address oracle) external view returns (address pool);
 
     // ---- getters ----
 

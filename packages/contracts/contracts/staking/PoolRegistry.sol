@@ -331,6 +331,22 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
         _forward();
     }
 
+    /// @inheritdoc IPoolRegistry
+    function bindOracle(address) external {
+        _forward();
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function acceptOracleAdmin(address, address) external {
+        _forward();
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function collectOraclePayment(address, address) external returns (uint256 amount) {
+        amount; // named for the ABI; the extension's return data is returned as it is
+        _forward();
+    }
+
     /// @notice Sets the protocol fee on rewards distributed from now on.
     /// @dev Requirements: governance (a timelock longer than the thawing period); `rate` <= MAX_PROTOCOL_FEE_RATE.
     function setProtocolFeeRate(uint256) external {
@@ -394,6 +410,11 @@ contract PoolRegistry is IPoolRegistry, PoolRegistryBase, IERC677Receiver, Ownab
     /// @inheritdoc IPoolRegistry
     function isPenaltyContract(address target) external view returns (bool listed) {
         return _registry().penaltyContractPosition[target] != 0;
+    }
+
+    /// @inheritdoc IPoolRegistry
+    function getOraclePool(address oracle) external view returns (address pool) {
+        return _registry().oraclePools[oracle];
     }
 
     /// @inheritdoc IPoolRegistry

@@ -119,6 +119,7 @@ abstract contract PoolRegistryBase is IPoolRegistryTypes, OwnableUpgradeable, Re
         mapping(address pool => PendingCommission) commissionChanges;
         address[] penaltyContracts;
         mapping(address target => uint256) penaltyContractPosition; // index in penaltyContracts + 1; 0: not listed
+        mapping(address oracle => address pool) oraclePools; // where an oracle node's aggregator payments go, for good
     }
 
     // keccak256(abi.encode(uint256(keccak256("poolnet.storage.PoolRegistry")) - 1)) & ~bytes32(uint256(0xff))

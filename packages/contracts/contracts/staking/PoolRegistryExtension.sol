@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOracleAggregator} from "../interfaces/IOracleAggregator.sol";
 import {PoolRegistryBase} from "./PoolRegistryBase.sol";
 import {PoolVault} from "./PoolVault.sol";
 
@@ -127,6 +128,37 @@ contract PoolRegistryExtension is PoolRegistryBase {
         address recipient = _registry().feeRecipient;
         emit ProtocolFeesWithdrawn(pool, recipient, amount);
         PoolVault(pool).pay(recipient, amount);
+    }
+
+    // ------------------------------------------------------------------ oracle payments
+
+    /// @notice See IPoolRegistry.
+    function bindOracle(address pool) external {
+        Pool storage p = _existingPool(pool);
+        if (msg.sender != p.signingAddress) revert PoolRegistryNotSigningAddress(pool, msg.sender);
+        RegistryStorage storage $ = _registry();
+        address bound = $.oraclePools[msg.sender];
+        if (bound != address(0)) revert PoolRegistryOracleAlreadyBound(msg.sender, bound);
+        $.oraclePools[msg.sender] = pool;
+        emit OracleBound(msg.sender, pool);
+    }
+
+    /// @notice See IPoolRegistry.
+    function acceptOracleAdmin(address aggregator, address oracle) external nonReentrant {
+        if (_registry().oraclePools[oracle] == address(0)) revert PoolRegistryOracleNotBound(oracle);
+        IOracleAggregator(aggregator).acceptAdmin(oracle);
+    }
+
+    /// @notice See IPoolRegistry.
+    function collectOraclePayment(address aggregator, address oracle) external nonReentrant returns (uint256 amount) {
+        address pool = _registry().oraclePools[oracle];
+        if (pool == address(0)) revert PoolRegistryOracleNotBound(oracle);
+        amount = IOracleAggregator(aggregator).withdrawablePayment(oracle);
+        if (amount == 0) revert PoolRegistryNothingToWithdraw(pool, oracle);
+        IOracleAggregator(aggregator).withdrawPayment(oracle, pool, amount);
+        emit OraclePaymentCollected(pool, aggregator, oracle, amount);
+        // whatever the aggregator really paid (in the stake token) is what arrives; it is a reward like any other
+        _distribute(_registry().pools[pool], pool);
     }
 
     // ------------------------------------------------------------------ governance

@@ -1,0 +1,166 @@
+// For tests only: an in-process EDR chain served over JSON-RPC on loopback (so child-process nodes reach it too), with
+// a StakingToken as LINK and a funded FluxAggregator whose oracles are dev accounts.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { devPrivateKeys } from "@poolnet/sdk";
+import { zeroAddress, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  fluxAggregatorAbi,
+  fluxAggregatorBytecode,
+  stakingTokenAbi,
+  stakingTokenBytecode,
+} from "../../../sdk/src/generated/contracts.ts";
+import { startEdrChain, type EdrChain } from "../../../sdk/src/internal/edrChain.ts";
+
+export type TestChain = EdrChain & { rpcUrl: string; rpc(method: string, params?: unknown[]): Promise<unknown> };
+
+type RpcRequest = { jsonrpc?: string; id?: unknown; method: string; params?: unknown[] };
+
+/** Starts the chain and a JSON-RPC endpoint for it on 127.0.0.1 at a free port. */
+export async function startTestChain(): Promise<TestChain> {
+  const chain = await startEdrChain();
+  const rpc = (method: string, params: unknown[] = []) =>
+    chain.publicClient.request({ method, params } as never) as Promise<unknown>;
+  const answer = async ({ id, method, params }: RpcRequest) => {
+    try {
+      return { jsonrpc: "2.0", id, result: await rpc(method, params) };
+    } catch (error) {
+      const cause = error as { code?: number; details?: string; shortMessage?: string; data?: unknown };
+      return {
+        jsonrpc: "2.0",
+        id,
+        error: { code: cause.code ?? -32603, message: cause.details ?? cause.shortMessage ?? String(error) },
+      };
+    }
+  };
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    let body: RpcRequest | RpcRequest[];
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as RpcRequest | RpcRequest[];
+    } catch {
+      response.writeHead(400).end();
+      return;
+    }
+    const result = Array.isArray(body) ? await Promise.all(body.map(answer)) : await answer(body);
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...chain,
+    rpcUrl: `http://127.0.0.1:${port}`,
+    rpc,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await chain.close();
+    },
+  };
+}
+
+export type FluxFixture = {
+  token: Address;
+  aggregator: Address;
+  oracles: { address: Address; privateKey: Hex }[];
+  owner: Address;
+};
+
+export type FluxFixtureParameters = {
+  /** Dev account indexes of the oracles; 1, 2, 3 by default. */
+  oracleIndexes?: number[];
+  paymentAmount?: bigint;
+  /** Seconds before a round may be superseded. */
+  timeout?: number;
+  minSubmissions?: number;
+  maxSubmissions?: number;
+  restartDelay?: number;
+  decimals?: number;
+  /** LINK sent to the aggregator; enough for 1000 rounds by default. */
+  funds?: bigint;
+};
+
+/** Deploys LINK and a FluxAggregator, adds the oracles (each its own admin) and funds it. */
+export async function deployFluxFixture(
+  chain: TestChain,
+  parameters: FluxFixtureParameters = {},
+): Promise<FluxFixture> {
+  const oracleIndexes = parameters.oracleIndexes ?? [1, 2, 3];
+  const paymentAmount = parameters.paymentAmount ?? 10n ** 15n;
+  const owner = chain.accounts[0]!;
+  const wallet = chain.walletOf(owner);
+  const mined = async (hash: Hex) => {
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`fixture transaction ${hash} reverted`);
+    return receipt;
+  };
+  const token = (
+    await mined(
+      await wallet.deployContract({
+        abi: stakingTokenAbi,
+        bytecode: stakingTokenBytecode,
+        args: ["ChainLink Token", "LINK", owner, 10n ** 27n],
+      }),
+    )
+  ).contractAddress!;
+  const aggregator = (
+    await mined(
+      await wallet.deployContract({
+        abi: fluxAggregatorAbi,
+        bytecode: fluxAggregatorBytecode,
+        args: [
+          token,
+          paymentAmount,
+          parameters.timeout ?? 60,
+          zeroAddress,
+          1n,
+          2n ** 200n,
+          parameters.decimals ?? 8,
+          "LINK / USD",
+        ],
+      }),
+    )
+  ).contractAddress!;
+  const oracles = devPrivateKeys(oracleIndexes).map((privateKey) => ({
+    privateKey,
+    address: privateKeyToAccount(privateKey).address,
+  }));
+  const addresses = oracles.map((oracle) => oracle.address);
+  // funded first: adding oracles needs the reserve for a round of payments
+  await mined(
+    await wallet.writeContract({
+      address: token,
+      abi: stakingTokenAbi,
+      functionName: "transferAndCall",
+      args: [aggregator, parameters.funds ?? paymentAmount * BigInt(oracles.length) * 1000n, "0x"],
+    }),
+  );
+  await mined(
+    await wallet.writeContract({
+      address: aggregator,
+      abi: fluxAggregatorAbi,
+      functionName: "changeOracles",
+      args: [
+        [],
+        addresses,
+        addresses,
+        parameters.minSubmissions ?? oracles.length,
+        parameters.maxSubmissions ?? oracles.length,
+        parameters.restartDelay ?? 0,
+      ],
+    }),
+  );
+  return { token, aggregator, oracles, owner };
+}
+
+/** Waits until `condition` holds, looking every 20 ms; fails after `timeoutMs` with `what`. */
+export async function waitUntil(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
