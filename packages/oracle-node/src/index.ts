@@ -1,5 +1,6 @@
 // The public API of @poolnet/oracle-node: price feed adapters and median, the price source, job specs, the flux
-// monitor (pure decisions and the I/O loop), the node's restart-safe state, and the node that runs them.
+// monitor (pure decisions and the I/O loop), the node's restart-safe state, its keystore, RPC fail-over and metrics,
+// and the node that runs them.
 // index.test.ts snapshots the names exported here, so a change shows in review.
 
 export {
@@ -126,3 +127,35 @@ export {
   type SubmissionRecord,
 } from "./state/nodeState.ts";
 export { startOracleNode, type OracleNode, type OracleNodeParameters } from "./node/oracleNode.ts";
+export {
+  KeystoreError,
+  PASSWORD_ENV,
+  decryptKeystore,
+  encryptKeystore,
+  readKeystore,
+  readPassword,
+  writeKeystore,
+  type EncryptKeystoreParameters,
+  type Keystore,
+} from "./keys/keystore.ts";
+export {
+  createFailoverTransport,
+  type FailoverTransport,
+  type FailoverTransportParameters,
+  type RpcEndpointHealth,
+} from "./chain/failover.ts";
+export {
+  EXPOSITION_CONTENT_TYPE,
+  createMetricsRegistry,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type MetricsRegistry,
+} from "./metrics/registry.ts";
+export { startMetricsServer, type MetricsServer, type MetricsServerParameters } from "./metrics/server.ts";
+export {
+  createOracleMetrics,
+  type FluxMetrics,
+  type OracleMetrics,
+  type SubmitterMetrics,
+} from "./metrics/oracleMetrics.ts";

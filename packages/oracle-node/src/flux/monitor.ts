@@ -4,6 +4,7 @@ import { isAddressEqual, type Address, type PublicClient } from "viem";
 import type { Feed } from "../feeds/feed.ts";
 import { medianOfFeeds } from "../feeds/median.ts";
 import { createJobFeeds } from "../jobs/jobFeeds.ts";
+import type { FluxMetrics } from "../metrics/oracleMetrics.ts";
 import type { FluxMonitorJobSpec } from "../jobs/jobSpec.ts";
 import type { NodeState } from "../state/nodeState.ts";
 import { fluxMonitorAbi } from "./aggregatorAbi.ts";
@@ -49,6 +50,7 @@ export type FluxMonitorParameters = {
   /** The monitor's clock in ms; Date.now by default. */
   now?: (() => number) | undefined;
   onEvent?: ((event: FluxMonitorEvent) => void) | undefined;
+  metrics?: FluxMetrics | undefined;
 };
 
 export type FluxMonitor = {
@@ -61,7 +63,7 @@ export type FluxMonitor = {
 type Work = { trigger: PollTrigger; roundId?: number | undefined };
 
 export function createFluxMonitor(parameters: FluxMonitorParameters): FluxMonitor {
-  const { job, publicClient, submitter, state } = parameters;
+  const { job, publicClient, submitter, state, metrics } = parameters;
   const feeds = parameters.feeds ?? createJobFeeds(job);
   const fundedRounds = parameters.fundedRounds ?? DEFAULT_FUNDED_ROUNDS;
   const logPollMs = parameters.logPollMs ?? Math.min(job.pollPeriodMs, 1_000);
@@ -125,6 +127,7 @@ export function createFluxMonitor(parameters: FluxMonitorParameters): FluxMonito
       const { startedBy } = log.args;
       timers = resetIdle(timers, timerConfig, now());
       onEvent({ type: "newRound", job: job.name, roundId, startedBy });
+      metrics?.roundStarted(job.name, roundId, (round) => state.hasSubmitted(aggregator, round));
       if (!isAddressEqual(startedBy, oracle)) work.push({ trigger: "newRound", roundId });
     }
     return work;
@@ -157,6 +160,7 @@ export function createFluxMonitor(parameters: FluxMonitorParameters): FluxMonito
       return;
     }
     const { roundId } = eligibility;
+    if (roundState !== undefined && roundState.startedAt > 0n) metrics?.roundEligible(job.name, roundId);
     const [latestAnswer, latestRound, polled] = await Promise.all([
       publicClient.readContract({
         address: aggregator,
@@ -172,6 +176,7 @@ export function createFluxMonitor(parameters: FluxMonitorParameters): FluxMonito
       }),
       medianOfFeeds(feeds, { minAnswers: job.minFeedAnswers }),
     ]);
+    metrics?.feedFailures(job.name, polled.failures);
     const retry =
       requested !== "newRound" &&
       isTimedOutRetry({
@@ -192,7 +197,9 @@ export function createFluxMonitor(parameters: FluxMonitorParameters): FluxMonito
       onEvent({ type: "skipped", job: job.name, trigger, reason: decision.reason, roundId });
       return;
     }
+    const decidedAt = performance.now();
     const { hash } = await submitter.submit({ aggregator, roundId, answer: decision.answer });
+    metrics?.submitted(job.name, roundId, performance.now() - decidedAt);
     onEvent({ type: "submitted", job: job.name, trigger, roundId, answer: decision.answer, hash });
   }
 

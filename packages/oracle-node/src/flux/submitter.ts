@@ -12,6 +12,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import type { SubmitterMetrics } from "../metrics/oracleMetrics.ts";
 import type { NodeState, SubmissionRecord } from "../state/nodeState.ts";
 import { fluxMonitorAbi } from "./aggregatorAbi.ts";
 
@@ -41,6 +42,7 @@ export type SubmitterParameters = {
   /** How often a pending submission's receipt is looked for; 1 s by default. */
   receiptPollMs?: number | undefined;
   onError?: ((error: unknown) => void) | undefined;
+  metrics?: SubmitterMetrics | undefined;
 };
 
 export function createSubmitter({
@@ -49,6 +51,7 @@ export function createSubmitter({
   state,
   receiptPollMs = 1_000,
   onError = () => undefined,
+  metrics,
 }: SubmitterParameters): Submitter {
   const { account } = walletClient;
   if (account.type !== "local") {
@@ -78,6 +81,7 @@ export function createSubmitter({
         try {
           const receipt = await publicClient.getTransactionReceipt({ hash: record.hash }).catch(() => undefined);
           if (receipt !== undefined) {
+            metrics?.gasSpent(receipt.gasUsed * receipt.effectiveGasPrice);
             await state.recordOutcome({
               hash: record.hash,
               status: receipt.status,
@@ -89,6 +93,7 @@ export function createSubmitter({
           if (mined > record.nonce) {
             // the nonce is used, yet not by this transaction (looked for once more: it may have just been mined)
             const late = await publicClient.getTransactionReceipt({ hash: record.hash }).catch(() => undefined);
+            if (late !== undefined) metrics?.gasSpent(late.gasUsed * late.effectiveGasPrice);
             await state.recordOutcome({
               hash: record.hash,
               status: late?.status ?? "replaced",
@@ -126,7 +131,11 @@ export function createSubmitter({
           to: aggregator,
           data,
           nonce,
-          gas: (gas * 6n) / 5n,
+          // the estimate prices a submission in the middle of a round; if other nodes' submissions land first, this
+          // one may be the one that completes the round (median, validator), up to ~1.7x more on Chainlink's
+          // aggregator: too low a limit reverts it, spends its nonce and loses the round. A limit costs only what is
+          // used, so take twice the estimate, and never less than 500,000
+          gas: submissionGasLimit(gas),
         });
         const raw = await walletClient.signTransaction(request as Parameters<typeof walletClient.signTransaction>[0]);
         const hash = keccak256(raw);
@@ -143,6 +152,7 @@ export function createSubmitter({
         if (record.from.toLowerCase() !== address.toLowerCase()) continue;
         const receipt = await publicClient.getTransactionReceipt({ hash: record.hash }).catch(() => undefined);
         if (receipt !== undefined) {
+          metrics?.gasSpent(receipt.gasUsed * receipt.effectiveGasPrice);
           await state.recordOutcome({
             hash: record.hash,
             status: receipt.status,
@@ -158,3 +168,12 @@ export function createSubmitter({
     },
   };
 }
+
+/** The gas limit of a submission whose estimate (taken against the latest block) is `estimate`. */
+export function submissionGasLimit(estimate: bigint): bigint {
+  const doubled = estimate * 2n;
+  return doubled > SUBMISSION_GAS_LIMIT_FLOOR ? doubled : SUBMISSION_GAS_LIMIT_FLOOR;
+}
+
+/** The least gas limit of a submission: room for the one that completes a round with 77 oracles and a validator. */
+export const SUBMISSION_GAS_LIMIT_FLOOR = 500_000n;

@@ -1,16 +1,20 @@
 // An oracle node: one key, one state file, and a flux monitor per fluxmonitor job, all on one chain.
-import { InvalidInputError } from "@poolnet/sdk";
-import { createPublicClient, createWalletClient, http, type Chain, type Hex } from "viem";
+import { ChainUnreachableError, InvalidInputError } from "@poolnet/sdk";
+import { createPublicClient, createWalletClient, type Chain, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
+import { createFailoverTransport } from "../chain/failover.ts";
 import { createFluxMonitor, type FluxMonitor, type FluxMonitorEvent } from "../flux/monitor.ts";
 import { createSubmitter } from "../flux/submitter.ts";
 import type { JobSpec } from "../jobs/jobSpec.ts";
+import { createOracleMetrics } from "../metrics/oracleMetrics.ts";
+import { createMetricsRegistry } from "../metrics/registry.ts";
+import { startMetricsServer, type MetricsServer } from "../metrics/server.ts";
 import { openNodeState } from "../state/nodeState.ts";
 
 export type OracleNodeParameters = {
-  /** The chain's JSON-RPC URL. */
-  rpcUrl: string;
+  /** The chain's JSON-RPC URL, or several endpoints of the chain, in order of preference, to fail over between. */
+  rpcUrl: string | readonly string[];
   /** The oracle's key: from the environment or a key file, never from the repo or a log. */
   privateKey: Hex;
   jobs: readonly JobSpec[];
@@ -22,11 +26,15 @@ export type OracleNodeParameters = {
   pollingIntervalMs?: number | undefined;
   fundedRounds?: bigint | undefined;
   onEvent?: ((event: FluxMonitorEvent) => void) | undefined;
+  /** Serves Prometheus metrics at http://127.0.0.1:PORT/metrics (0: a free port); none without it. */
+  metricsPort?: number | undefined;
 };
 
 export type OracleNode = {
   readonly address: Hex;
   readonly monitors: readonly FluxMonitor[];
+  /** Where the metrics are served, if they are. */
+  readonly metricsUrl: string | undefined;
   stop(): Promise<void>;
 };
 
@@ -35,33 +43,59 @@ export async function startOracleNode(parameters: OracleNodeParameters): Promise
   const chain = parameters.chain ?? hardhat;
   const pollingInterval = parameters.pollingIntervalMs ?? 1_000;
   const account = privateKeyToAccount(parameters.privateKey);
-  const transport = http(parameters.rpcUrl, { retryCount: 0 });
+  const onEvent = parameters.onEvent ?? (() => undefined);
+  const failover = createFailoverTransport({
+    urls: typeof parameters.rpcUrl === "string" ? [parameters.rpcUrl] : parameters.rpcUrl,
+    onHealthChange(endpoint) {
+      if (!endpoint.healthy) {
+        onEvent({
+          type: "error",
+          job: "rpc",
+          error: new ChainUnreachableError(endpoint.url, { details: endpoint.lastError }),
+        });
+      }
+    },
+  });
+  const { transport } = failover;
   const publicClient = createPublicClient({ chain, transport, pollingInterval, cacheTime: 0 });
   const walletClient = createWalletClient({ chain, transport, account, pollingInterval, cacheTime: 0 });
-  const onEvent = parameters.onEvent ?? (() => undefined);
   const fluxJobs = parameters.jobs.filter((job) => job.initiator === "fluxmonitor");
   const runlogJob = parameters.jobs.find((job) => job.initiator === "runlog");
   if (runlogJob !== undefined) throw new InvalidInputError(`job ${runlogJob.name}: runlog jobs do not run yet`);
 
+  const metrics = createOracleMetrics({
+    registry: createMetricsRegistry(),
+    publicClient,
+    oracle: account.address,
+    aggregators: new Map(fluxJobs.map((job) => [job.name, job.address])),
+  });
   const state = await openNodeState(parameters.statePath);
   const submitter = createSubmitter({
     publicClient,
     walletClient,
     state,
     receiptPollMs: pollingInterval,
+    metrics,
     onError: (error) => onEvent({ type: "error", job: "submitter", error }),
   });
   await submitter.recover();
   const monitors = fluxJobs.map((job) =>
-    createFluxMonitor({ job, publicClient, submitter, state, fundedRounds: parameters.fundedRounds, onEvent }),
+    createFluxMonitor({ job, publicClient, submitter, state, fundedRounds: parameters.fundedRounds, onEvent, metrics }),
   );
+  let metricsServer: MetricsServer | undefined;
+  if (parameters.metricsPort !== undefined) {
+    metricsServer = await startMetricsServer({ registry: metrics.registry, port: parameters.metricsPort });
+  }
   for (const monitor of monitors) monitor.start();
   return {
     address: account.address,
     monitors,
+    metricsUrl: metricsServer?.url,
     async stop() {
+      await metricsServer?.close();
       await Promise.all(monitors.map((monitor) => monitor.stop()));
       submitter.stop();
+      failover.stop();
       await state.close();
     },
   };
