@@ -30,8 +30,8 @@ export type Submitter = {
   submit(parameters: SubmitParameters): Promise<{ hash: Hash; nonce: number }>;
   /** After a restart: settles what was mined and sends again what was recorded but not mined. */
   recover(): Promise<void>;
-  /** Stops watching for receipts. */
-  stop(): void;
+  /** Stops watching for receipts; resolves once no watcher can write to the state any more. */
+  stop(): Promise<void>;
 };
 
 export type SubmitterParameters = {
@@ -60,6 +60,7 @@ export function createSubmitter({
   const address = account.address;
   let stopped = false;
   const watched = new Set<Hash>();
+  const watchers = new Set<Promise<void>>();
   // one submission at a time: each takes the next nonce
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -76,10 +77,11 @@ export function createSubmitter({
   function watch(record: SubmissionRecord): void {
     if (watched.has(record.hash)) return;
     watched.add(record.hash);
-    void (async () => {
+    const watcher = (async () => {
       while (!stopped) {
         try {
           const receipt = await publicClient.getTransactionReceipt({ hash: record.hash }).catch(() => undefined);
+          if (stopped) break; // the state may be closing: what is left is settled on the next start
           if (receipt !== undefined) {
             metrics?.gasSpent(receipt.gasUsed * receipt.effectiveGasPrice);
             await state.recordOutcome({
@@ -90,6 +92,7 @@ export function createSubmitter({
             break;
           }
           const mined = await publicClient.getTransactionCount({ address, blockTag: "latest" });
+          if (stopped) break;
           if (mined > record.nonce) {
             // the nonce is used, yet not by this transaction (looked for once more: it may have just been mined)
             const late = await publicClient.getTransactionReceipt({ hash: record.hash }).catch(() => undefined);
@@ -108,6 +111,8 @@ export function createSubmitter({
       }
       watched.delete(record.hash);
     })();
+    watchers.add(watcher);
+    void watcher.finally(() => watchers.delete(watcher));
   }
 
   return {
@@ -163,8 +168,10 @@ export function createSubmitter({
         }
       }
     },
-    stop() {
+    async stop() {
       stopped = true;
+      await queue;
+      await Promise.all([...watchers]);
     },
   };
 }

@@ -94,7 +94,7 @@ export async function startOracleNode(parameters: OracleNodeParameters): Promise
     async stop() {
       await metricsServer?.close();
       await Promise.all(monitors.map((monitor) => monitor.stop()));
-      submitter.stop();
+      await submitter.stop();
       failover.stop();
       await state.close();
     },
