@@ -31,11 +31,13 @@ describe("parseDeployment", () => {
       deployedAtBlock: 7,
       accounts: { deployer: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266" },
       contracts: { poolOwners: valid.token },
+      feeds: { "LINK/USD": valid.registry.toLowerCase() },
       somethingElse: true,
     });
     assert.equal(deployment.deployedAtBlock, 7n);
     assert.deepEqual(deployment.accounts, { deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" });
     assert.deepEqual(deployment.contracts, { poolOwners: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    assert.deepEqual(deployment.feeds, { "LINK/USD": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" });
     assert.equal("somethingElse" in deployment, false);
   });
 
@@ -58,6 +60,7 @@ describe("parseDeployment", () => {
     ["a hex block", { ...valid, deployedAtBlock: "0x2" }, "deployedAtBlock must be a block number"],
     ["a bad account", { ...valid, accounts: { deployer: 5 } }, "accounts.deployer must be an address"],
     ["accounts as a list", { ...valid, accounts: [] }, "accounts must be an object of names to addresses"],
+    ["a bad feed", { ...valid, feeds: { "ETH/USD": "0x1" } }, "feeds.ETH/USD must be an address"],
   ];
   for (const [what, json, problem] of broken) {
     test(`refuses ${what}`, () => {

@@ -17,6 +17,8 @@ export type Deployment = {
   accounts?: Record<string, Address>;
   /** Other contracts by name, e.g. { poolOwners: "0x…" }. */
   contracts?: Record<string, Address>;
+  /** Price feeds (FluxAggregators) by the pair they answer, e.g. { "LINK/USD": "0x…" }. */
+  feeds?: Record<string, Address>;
 };
 
 /** Reads and validates a deployment file; every problem is an InvalidInputError naming the file and the field. */
@@ -84,6 +86,8 @@ export function parseDeployment(json: unknown, source = "the deployment"): Deplo
   if (accounts) deployment.accounts = accounts;
   const contracts = addresses(record.contracts, "contracts");
   if (contracts) deployment.contracts = contracts;
+  const feeds = addresses(record.feeds, "feeds");
+  if (feeds) deployment.feeds = feeds;
   return deployment;
 }
 

@@ -3,7 +3,14 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startNetwork, type RunningNetwork, type UpOptions } from "../up/network.ts";
 
-type UpFlags = { host?: string; port: number; dataDir?: string; fresh?: boolean; rewardInterval: number };
+type UpFlags = {
+  host?: string;
+  port: number;
+  dataDir?: string;
+  fresh?: boolean;
+  rewardInterval: number;
+  services: boolean;
+};
 
 function wholeNumber(min: number, max: number) {
   return (text: string): number => {
@@ -33,6 +40,7 @@ export function upCommand(): Command {
         .default(5)
         .argParser(wholeNumber(0, 86_400)),
     )
+    .addOption(new Option("--no-services", "run the chain and the demo only: no price source, oracle nodes or keeper"))
     .action(async (flags: UpFlags) => {
       const options: UpOptions = {
         host: flags.host ?? "127.0.0.1",
@@ -42,6 +50,7 @@ export function upCommand(): Command {
         dataDir: resolve(flags.dataDir || ".poolnet"),
         fresh: flags.fresh === true,
         rewardInterval: flags.rewardInterval,
+        services: flags.services,
       };
       await runUntilStopped(options);
     });

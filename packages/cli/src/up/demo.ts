@@ -40,6 +40,8 @@ export const ROLES = {
   creator: 1, // the other creator, and the wallet PoolOwners' share sale pays
   delegators: [7, 8, 9, 10],
   free: [11, 12], // tokens and nothing else: yours to try the CLI with
+  // 13 to 17 sign for the demo pools' oracle nodes (DEMO_POOLS' signers)
+  keeper: 18, // the keeper: collects oracle payments, finalizes, auto-redelegates, keeps the nodes in gas
 } as const;
 
 export const TOKEN_SUPPLY = parseEther("1000000000");
@@ -147,7 +149,7 @@ const FUNDING: readonly [account: number, amount: bigint][] = [
   ...ROLES.free.map((account): [number, bigint] => [account, tokens(100_000)]),
 ];
 
-function clientsFor(request: RequestFn) {
+export function clientsFor(request: RequestFn) {
   // in-process: nothing to retry, and viem would retry a revert (its code is unknown to it) with back-off
   const transport = custom({ request: (args) => request(args as never) }, { retryCount: 0 });
   const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });

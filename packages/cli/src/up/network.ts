@@ -32,6 +32,7 @@ import {
 import { hardhat } from "viem/chains";
 import { createSimulatedChain, impersonatedBy, recordChain, type RecordedChain, type SimulatedChain } from "./chain.ts";
 import {
+  DEMO_POOLS,
   demoPoolName,
   MIN_SELF_STAKE,
   PROTOCOL_FEE_RATE,
@@ -43,8 +44,11 @@ import {
   TRANSFER_LOCKOUT_PERIOD,
   type Rewards,
 } from "./demo.ts";
+import { FEED_SETTINGS, oraclePools, setUpFeeds } from "./feeds.ts";
 import { JournalError, openJournal, readJournal, replayJournal, type RequestFn, type RpcBlock } from "./journal.ts";
 import { startRpcServer } from "./rpc-server.ts";
+import { demoServices } from "./services/demoServices.ts";
+import { SERVICES_FILE, startSupervisor, type Supervisor } from "./services/supervisor.ts";
 
 export type UpOptions = {
   host: string;
@@ -56,6 +60,8 @@ export type UpOptions = {
   fresh: boolean;
   /** Seconds between demo rewards; 0 turns them off. */
   rewardInterval: number;
+  /** Run the price source, the oracle nodes and the keeper beside the chain. */
+  services: boolean;
 };
 
 /** What `poolnet up` is running; `stop` journals the last blocks and closes everything. */
@@ -75,7 +81,7 @@ export function isLoopback(host: string): boolean {
   return isIP(host) === 4 && host.startsWith("127.");
 }
 
-type Paths = { dataDir: string; journal: string; deployment: string; lock: string };
+type Paths = { dataDir: string; journal: string; deployment: string; lock: string; services: string };
 
 function pathsOf(dataDir: string): Paths {
   return {
@@ -83,6 +89,7 @@ function pathsOf(dataDir: string): Paths {
     journal: join(dataDir, "chain", "journal.jsonl"),
     deployment: join(dataDir, "deployment.json"),
     lock: join(dataDir, "up.pid"),
+    services: join(dataDir, SERVICES_FILE),
   };
 }
 
@@ -95,6 +102,7 @@ export async function startNetwork(options: UpOptions, log: (line: string) => vo
   // the port first: a taken one is refused before anything is written
   const server = await startRpcServer(options.host, options.port);
   let chain: SimulatedChain | undefined;
+  let services: Supervisor | undefined;
   try {
     lockDataDir(paths);
     log(`› JSON-RPC server listening on ${server.url}`);
@@ -112,6 +120,7 @@ export async function startNetwork(options: UpOptions, log: (line: string) => vo
     );
     server.serve(network.recorded.request);
     await printSummary(network, rewards, options, paths, log);
+    if (options.services) services = await startServices(network, paths, server.url, log);
     // counted from the start of the process: what someone typing `npm start` waits
     const seconds = (performance.now() / 1000).toFixed(1);
     log(`poolnet is up at ${server.url} (ready in ${seconds} s) — Ctrl-C to stop`);
@@ -121,6 +130,8 @@ export async function startNetwork(options: UpOptions, log: (line: string) => vo
       rpcUrl: server.url,
       deployment: network.deployment,
       async stop() {
+        // the services first: nothing sends to the chain while it closes
+        await services?.stop();
         await rewards.stop();
         await server.close();
         const head = Number(await network.recorded.request({ method: "eth_blockNumber" }));
@@ -131,6 +142,7 @@ export async function startNetwork(options: UpOptions, log: (line: string) => vo
       },
     };
   } catch (error) {
+    await services?.stop();
     await server.close();
     await chain?.close();
     unlockDataDir(paths);
@@ -250,12 +262,18 @@ async function continueNetwork(
   await recorded.request({ method: "evm_setNextBlockTimestamp", params: [toHex(now)] });
   await recorded.request({ method: "evm_mine", params: [] });
 
+  const accounts = await accountsOf(chain.request);
   let deployment = resumed.deployment;
+  if (deployment.feeds === undefined) {
+    // a network made before the demo had price feeds gets them now
+    deployment = { ...deployment, feeds: await setUpDemoFeeds(recorded.request, deployment, accounts, log) };
+    await writeDeployment(paths.deployment, { ...deployment, rpcUrl });
+  }
   if (deployment.rpcUrl !== rpcUrl) {
     deployment = { ...deployment, rpcUrl };
     await writeDeployment(paths.deployment, deployment);
   }
-  return { recorded, deployment, accounts: await accountsOf(chain.request) };
+  return { recorded, deployment, accounts };
 }
 
 async function createNetwork(
@@ -308,9 +326,47 @@ async function createNetwork(
     contracts: { poolOwners, timelock: deployed.timelock, registryImplementation: deployed.implementation },
   };
   await setUpDemo(recorded.request, deployment, accounts, (line) => log(`› ${line}`));
+  deployment.feeds = await setUpDemoFeeds(recorded.request, deployment, accounts, log);
   // written last: a deployment file means the demo network is complete
   await writeDeployment(paths.deployment, deployment);
   return { recorded, deployment, accounts };
+}
+
+async function setUpDemoFeeds(
+  request: RequestFn,
+  deployment: Deployment,
+  accounts: readonly Address[],
+  log: (line: string) => void,
+): Promise<Record<string, Address>> {
+  const oracles = await oraclePools(request, deployment, accounts, demoPoolName);
+  return setUpFeeds(request, deployment, accounts[ROLES.deployer]!, oracles, (line) => log(`› ${line}`));
+}
+
+/** The price source, one oracle node per active demo pool and the keeper, each a process of its own. */
+async function startServices(
+  network: Network,
+  paths: Paths,
+  rpcUrl: string,
+  log: (line: string) => void,
+): Promise<Supervisor> {
+  const { deployment, accounts, recorded } = network;
+  const oracles = await oraclePools(recorded.request, deployment, accounts, demoPoolName);
+  const specs = await demoServices({
+    dataDir: paths.dataDir,
+    deploymentPath: paths.deployment,
+    deployment,
+    rpcUrl,
+    oracles,
+    keeper: { address: accounts[ROLES.keeper]!, index: ROLES.keeper },
+    decimals: FEED_SETTINGS.decimals,
+  });
+  const supervisor = startSupervisor({ dataDir: paths.dataDir, services: specs, log });
+  const rows = [["service", "pid", "what it does"]];
+  for (const record of supervisor.records()) rows.push([record.name, String(record.pid ?? "-"), record.description]);
+  log(`  services (logs in ${join(paths.dataDir, "logs")}; \`poolnet status\` shows their health)`);
+  for (const line of table(rows)) log(`    ${line}`);
+  log("");
+  return supervisor;
 }
 
 async function printSummary(
@@ -362,6 +418,9 @@ async function printSummary(
   if (deployment.contracts?.poolOwners) {
     log(`  pool owners  ${deployment.contracts.poolOwners} (PoolOwners, the protocol fee recipient)`);
   }
+  for (const [pair, aggregator] of Object.entries(deployment.feeds ?? {})) {
+    log(`  feed         ${aggregator} (${pair}, a FluxAggregator answered by the pools' oracle nodes)`);
+  }
   log(`  deployment   ${paths.deployment}`);
   log("");
   log(`  pools`);
@@ -377,6 +436,8 @@ async function printSummary(
     [ROLES.creator, "creator (25% of PoolOwners), the share sale's wallet"],
     [2, "operator of the first pool"],
     [ROLES.delegators[0], "delegator"],
+    [DEMO_POOLS[0]!.signer, `signs for pool ${DEMO_POOLS[0]!.name}'s oracle node (13 to 17 sign for the five pools)`],
+    [ROLES.keeper, "the keeper (collects oracle payments into pools, finalizes, keeps nodes in gas)"],
     ...ROLES.free.map((index): [number, string] => [index, "free: 100,000 STK, nothing staked"]),
   ];
   const keys = devPrivateKeys(shown.map(([index]) => index));

@@ -124,7 +124,7 @@ describe("poolnet up", { timeout: 90_000 }, () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it("starts the demo network, takes a delegation over RPC and stops on SIGINT", async (t) => {
-    const up = startUp(dataDir, "--port", "0", "--reward-interval", "1");
+    const up = startUp(dataDir, "--port", "0", "--reward-interval", "1", "--no-services");
     try {
       const { url, seconds } = await ready(up);
       t.diagnostic(`time to ready (fresh network): ${seconds.toFixed(2)} s`);
@@ -205,7 +205,7 @@ describe("poolnet up", { timeout: 90_000 }, () => {
   });
 
   it("resumes the same network from its data directory", async (t) => {
-    const up = startUp(dataDir, "--port", "0", "--reward-interval", "0");
+    const up = startUp(dataDir, "--port", "0", "--reward-interval", "0", "--no-services");
     try {
       const { url, seconds } = await ready(up);
       t.diagnostic(`time to ready (resumed): ${seconds.toFixed(2)} s`);
@@ -248,7 +248,7 @@ describe("poolnet up", { timeout: 90_000 }, () => {
     lines[3] = "{ this is not json";
     writeFileSync(journalPath, lines.join("\n"));
 
-    const up = startUp(dataDir, "--port", "0", "--reward-interval", "0");
+    const up = startUp(dataDir, "--port", "0", "--reward-interval", "0", "--no-services");
     try {
       const [, aside] = await up.waitFor(
         /chain journal .* cannot be replayed \(line 4 is not JSON\): starting fresh \(the old data directory is now (\S+)\)/,
