@@ -220,6 +220,25 @@ describe("poolnet up", { timeout: 90_000 }, () => {
     }
   });
 
+  it("gives a network made before the demo had price feeds its feeds when it resumes", async () => {
+    const path = join(dataDir, "deployment.json");
+    const { feeds: _feeds, ...older } = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify(older));
+    const up = startUp(dataDir, "--port", "0", "--reward-interval", "0", "--no-services");
+    try {
+      const { url } = await ready(up);
+      // the oracle keys are already bound to their pools: the set-up keeps them so and deploys the aggregators
+      assert.match(up.output(), /feed LINK\/USD: FluxAggregator 0x[0-9a-fA-F]{40}, 4 oracles/);
+      const feeds = (JSON.parse(readFileSync(path, "utf8")) as { feeds: Record<string, Address> }).feeds;
+      assert.deepEqual(Object.keys(feeds), ["LINK/USD", "ETH/USD"]);
+      const { client } = registryOf(url, dataDir);
+      for (const aggregator of Object.values(feeds))
+        assert.notEqual(await client.getCode({ address: aggregator }), undefined);
+    } finally {
+      assert.equal(await stop(up), 0);
+    }
+  });
+
   it("tells loopback hosts from others", () => {
     for (const host of ["127.0.0.1", "127.0.0.2", "localhost", "::1"]) assert.equal(isLoopback(host), true, host);
     for (const host of ["0.0.0.0", "::", "192.168.1.10", "example.org", "127.0.0.1.nip.io"]) {
