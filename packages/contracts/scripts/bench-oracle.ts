@@ -1,5 +1,5 @@
-// Gas of FluxAggregator rounds with 4, 9 and 16 oracles, ours beside Chainlink's v0.6.6 on the same chain in one run
-// (`npm run bench:oracle`).
+// Gas of FluxAggregator rounds with 4, 9 and 16 oracles, and of `changeOracles` adding, removing and re-adding them,
+// ours beside Chainlink's v0.6.6 on the same chain in one run (`npm run bench:oracle`).
 import { mkdir, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
 import { parseEther, parseUnits, zeroAddress, type Abi, type Address, type Hash } from "viem";
@@ -75,7 +75,10 @@ async function read<T>(aggregator: Aggregator, functionName: string, args: unkno
   })) as T;
 }
 
-/** Ours and Chainlink's, each funded and with the first `n` oracles, each oracle its own admin. */
+/**
+ * Ours and Chainlink's, each funded and with the first `n` oracles, each oracle its own admin; `added` is the gas of
+ * the `changeOracles` that added them to the empty aggregator, per aggregator.
+ */
 async function deployAggregators(n: number, minSubmissions: number) {
   const token = await viem.deployContract("StakingToken", [
     "Stake",
@@ -103,13 +106,14 @@ async function deployAggregators(n: number, minSubmissions: number) {
     { name: PEER, address: receipt.contractAddress, abi: chainlink.abi },
   ];
   const addresses = oracles.slice(0, n).map((o) => o.account.address);
+  const added: number[] = [];
   for (const aggregator of aggregators) {
     // funded as LINK funds an aggregator: transferAndCall, whose onTokenTransfer records the funds
     await token.write.transferAndCall([aggregator.address, FUNDING, "0x"]);
     // restart delay 0: any oracle may start the next round, so the same one starts every round here
-    await write(aggregator, deployer, "changeOracles", [[], addresses, addresses, minSubmissions, n, 0]);
+    added.push(await write(aggregator, deployer, "changeOracles", [[], addresses, addresses, minSubmissions, n, 0]));
   }
-  return { token, aggregators };
+  return { token, aggregators, addresses, added };
 }
 
 /**
@@ -141,7 +145,7 @@ async function runRounds(aggregators: Aggregator[], n: number): Promise<number[]
 }
 
 async function measure(n: number, minSubmissions: number): Promise<Row[]> {
-  const { token, aggregators } = await deployAggregators(n, minSubmissions);
+  const { token, aggregators, addresses, added } = await deployAggregators(n, minSubmissions);
   const gas = await runRounds(aggregators, n);
   const perAggregator = gas.map((rounds, a) => {
     const measured = rounds[MEASURED_ROUND]!;
@@ -167,6 +171,19 @@ async function measure(n: number, minSubmissions: number): Promise<Row[]> {
     withdrawals.push(await write(aggregator, admin, "withdrawPayment", [address, address, amount]));
   }
 
+  // after the rounds, every oracle removed in one call (in the order added, so each removal in the first half moves
+  // the list's tail into the gap), then all added back in one call, to slots their first add and rounds wrote
+  const removed: number[] = [];
+  const readded: number[] = [];
+  for (const aggregator of aggregators) {
+    removed.push(await write(aggregator, deployer, "changeOracles", [addresses, [], [], 0, 0, 0]));
+    if ((await read<number>(aggregator, "oracleCount")) !== 0) throw new Error(`${aggregator.name}: oracles left`);
+  }
+  for (const aggregator of aggregators) {
+    readded.push(await write(aggregator, deployer, "changeOracles", [[], addresses, addresses, minSubmissions, n, 0]));
+    if ((await read<number>(aggregator, "oracleCount")) !== n) throw new Error(`${aggregator.name}: not re-added`);
+  }
+
   const [ours, theirs] = perAggregator as [number[], number[]];
   const row = (metric: string, value: number, peer: number): Row => ({
     metric,
@@ -188,7 +205,15 @@ async function measure(n: number, minSubmissions: number): Promise<Row[]> {
   // one answers again; the last also closes the round
   if (minSubmissions < n) rows.push(row("submit.answer.gas", ours[minSubmissions - 1]!, theirs[minSubmissions - 1]!));
   rows.push(row("submit.last.gas", ours[n - 1]!, theirs[n - 1]!));
-  if (minSubmissions === n) rows.push(row("withdrawPayment.gas", withdrawals[0]!, withdrawals[1]!));
+  if (minSubmissions === n) {
+    rows.push(row("withdrawPayment.gas", withdrawals[0]!, withdrawals[1]!));
+    // the quorum changes nothing in changeOracles' work: one set of rows, with the min = max = n runs
+    rows.push(row("changeOracles.add.gas", added[0]!, added[1]!));
+    // the first round after the add: the oracles' first submissions, whose slots ours' add already wrote
+    rows.push(row("round.first.gas", sum(gas[0]![1]!), sum(gas[1]![1]!)));
+    rows.push(row("changeOracles.remove.gas", removed[0]!, removed[1]!));
+    rows.push(row("changeOracles.readd.gas", readded[0]!, readded[1]!));
+  }
   return rows;
 }
 

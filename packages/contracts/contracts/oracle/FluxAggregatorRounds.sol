@@ -222,7 +222,8 @@ abstract contract FluxAggregatorRounds is FluxAggregatorBase {
             mstore(data, selector)
             mstore(add(data, 0x04), previousAnsweredIn)
             mstore(add(data, 0x24), previousAnswer)
-            mstore(add(data, 0x44), roundId)
+            // masked: `submit`'s uint32(_roundId) is not cleaned on the stack, and the validator gets the low 32 bits
+            mstore(add(data, 0x44), and(roundId, 0xffffffff))
             mstore(add(data, 0x64), answer)
             let ok := call(VALIDATOR_GAS_LIMIT, validator_, 0, data, 0x84, 0, 0)
             size := returndatasize()
