@@ -1,0 +1,36 @@
+// The public API of @poolnet/indexer: the store, the RPC client, the epoch finalizer and the snapshot distributor.
+// index.test.ts snapshots the names exported here, so a change shows in review.
+export { openStore, type OpenStoreParameters, type Sql, type Store } from "./store/store.ts";
+export { migrate, migrations, type Migration } from "./store/migrations.ts";
+export {
+  createRpcClient,
+  type BlockHeader,
+  type LogFilter,
+  type RpcCall,
+  type RpcClient,
+  type RpcClientParameters,
+  type RpcEndpoint,
+  type RpcStats,
+} from "./rpc/rpcClient.ts";
+export { LogRangeTooLargeError, RpcBusyError, RpcResponseError, type JsonRpcErrorObject } from "./rpc/rpcErrors.ts";
+export { createTokenBucket, type Clock, type TokenBucket } from "./rpc/tokenBucket.ts";
+export {
+  createEpochFinalizer,
+  type EpochFinalizer,
+  type EpochFinalizerParameters,
+  type SyncReport,
+} from "./epochs/epochFinalizer.ts";
+export { getEpoch, getLastEpoch, listEpochs, type Epoch, type EpochStatus } from "./epochs/epochStore.ts";
+export type { ReorgEvent } from "./epochs/headTracker.ts";
+export {
+  createDistributor,
+  type Distributor,
+  type DistributorParameters,
+  type SnapshotBuilder,
+} from "./distribute/distributor.ts";
+export {
+  createInProcessQueue,
+  type InProcessQueueParameters,
+  type JobQueue,
+  type SnapshotJob,
+} from "./distribute/jobQueue.ts";
