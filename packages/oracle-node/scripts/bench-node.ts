@@ -11,10 +11,9 @@ import { fileURLToPath } from "node:url";
 import { devPrivateKeys } from "@poolnet/sdk";
 import { parseUnits, toFunctionSelector, type Address, type Hex } from "viem";
 import { fluxAggregatorAbi } from "../../sdk/src/generated/contracts.ts";
-import type { FluxMonitorEvent } from "../src/flux/monitor.ts";
 import { deployFluxFixture, startTestChain, type TestChain } from "../src/internal/testChain.ts";
 import { parseJobSpec, type JobSpec } from "../src/jobs/jobSpec.ts";
-import { startOracleNode } from "../src/node/oracleNode.ts";
+import { startOracleNode, type OracleNodeEvent } from "../src/node/oracleNode.ts";
 import { startPriceSource, type PriceSource } from "../src/priceSource/server.ts";
 
 const POLL_MS = 1_000;
@@ -39,7 +38,7 @@ type Row = { metric: string; value: number; unit: string; params: Record<string,
 /** An event as the node process reports it: its type, job and trigger, and when it happened (ms since the epoch). */
 type TimedEvent = {
   /** The node's events, and "pollStarted": the node sending a poll's first read of its aggregator (see runNodeProcess). */
-  type: FluxMonitorEvent["type"] | "pollStarted";
+  type: OracleNodeEvent["type"] | "pollStarted";
   job: string;
   trigger?: string;
   roundId?: number;

@@ -1,6 +1,6 @@
 // The public API of @poolnet/oracle-node: price feed adapters and median, the price source, job specs, the flux
-// monitor (pure decisions and the I/O loop), the node's restart-safe state, its keystore, RPC fail-over and metrics,
-// and the node that runs them.
+// monitor and the runlog monitor (pure decisions and the I/O loops), the node's transaction sender and restart-safe
+// state, its keystore, RPC fail-over and metrics, and the node that runs them.
 // index.test.ts snapshots the names exported here, so a change shows in review.
 
 export {
@@ -70,11 +70,15 @@ export {
 export {
   FEED_TYPES,
   JobSpecError,
+  RUNLOG_DEFAULT_GAS_LIMIT,
+  RUNLOG_MIN_GAS_LIMIT,
   parseJobSpec,
   readJobSpec,
+  runLogSpecId,
   type FeedSpec,
   type FeedType,
   type FluxMonitorJobSpec,
+  type JobFeedsSpec,
   type JobSpec,
   type RunLogJobSpec,
 } from "./jobs/jobSpec.ts";
@@ -119,14 +123,61 @@ export {
   type SubmitterParameters,
 } from "./flux/submitter.ts";
 export {
+  checkRequest,
+  fulfillmentData,
+  scaleAnswer,
+  type ClosedRequest,
+  type OracleRequest,
+  type RequestCheck,
+  type RequestCheckInput,
+  type RequestSkipReason,
+} from "./runlog/decide.ts";
+export {
+  RequestParametersError,
+  decodeRequestParameters,
+  requestTimes,
+  type CborValue,
+  type RequestParameters,
+} from "./runlog/requestParameters.ts";
+export { operatorAbi } from "./runlog/operatorAbi.ts";
+export {
+  AlreadyFulfilledError,
+  RequestNotPendingError,
+  createFulfiller,
+  type FulfillParameters,
+  type Fulfiller,
+  type FulfillerParameters,
+} from "./runlog/fulfiller.ts";
+export {
+  createRunLogMonitor,
+  type RunLogEvent,
+  type RunLogMonitor,
+  type RunLogMonitorParameters,
+} from "./runlog/monitor.ts";
+export {
+  createTransactionSender,
+  type SendRequest,
+  type SignedTransaction,
+  type TransactionSender,
+  type TransactionSenderParameters,
+} from "./chain/transactionSender.ts";
+export {
   NodeStateCorruptError,
   openNodeState,
+  type FulfillmentRecord,
   type NodeState,
   type OutcomeRecord,
+  type ScanRecord,
   type StateRecord,
   type SubmissionRecord,
+  type TransactionRecord,
 } from "./state/nodeState.ts";
-export { startOracleNode, type OracleNode, type OracleNodeParameters } from "./node/oracleNode.ts";
+export {
+  startOracleNode,
+  type OracleNode,
+  type OracleNodeEvent,
+  type OracleNodeParameters,
+} from "./node/oracleNode.ts";
 export {
   KeystoreError,
   PASSWORD_ENV,
@@ -157,5 +208,6 @@ export {
   createOracleMetrics,
   type FluxMetrics,
   type OracleMetrics,
+  type RunLogMetrics,
   type SubmitterMetrics,
 } from "./metrics/oracleMetrics.ts";

@@ -9,10 +9,9 @@ import { parseAbi, type AbiEvent, type AbiFunction, type Address } from "viem";
 import { chainlinkFluxAggregator, deployChainlinkFluxFixture } from "../internal/chainlinkAggregator.ts";
 import { startTestChain, waitUntil, type FluxFixture, type TestChain } from "../internal/testChain.ts";
 import { parseJobSpec, type FluxMonitorJobSpec } from "../jobs/jobSpec.ts";
-import { startOracleNode, type OracleNode } from "../node/oracleNode.ts";
+import { startOracleNode, type OracleNode, type OracleNodeEvent } from "../node/oracleNode.ts";
 import { startPriceSource, type PriceSource } from "../priceSource/server.ts";
 import { fluxMonitorAbi } from "./aggregatorAbi.ts";
-import type { FluxMonitorEvent } from "./monitor.ts";
 
 const POLL_MS = 200;
 const IDLE_MS = 2_500;
@@ -31,7 +30,7 @@ let dir: string;
 let nodeOracles: FluxFixture["oracles"];
 let testOracle: FluxFixture["oracles"][number];
 const nodes: OracleNode[] = [];
-const events: (FluxMonitorEvent & { node: Address; at: number })[] = [];
+const events: (OracleNodeEvent & { node: Address; at: number })[] = [];
 
 const read = (functionName: "latestRound" | "latestAnswer") =>
   chain.publicClient.readContract({ address: fixture.aggregator, abi: fluxMonitorAbi, functionName });

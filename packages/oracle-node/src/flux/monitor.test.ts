@@ -15,9 +15,8 @@ import {
   type TestChain,
 } from "../internal/testChain.ts";
 import { parseJobSpec, type FluxMonitorJobSpec } from "../jobs/jobSpec.ts";
-import { startOracleNode, type OracleNode } from "../node/oracleNode.ts";
+import { startOracleNode, type OracleNode, type OracleNodeEvent } from "../node/oracleNode.ts";
 import { startPriceSource, type PriceSource } from "../priceSource/server.ts";
-import type { FluxMonitorEvent } from "./monitor.ts";
 
 const POLL_MS = 200;
 const IDLE_MS = 2_500;
@@ -27,7 +26,7 @@ let source: PriceSource;
 let fixture: FluxFixture;
 let dir: string;
 const nodes: OracleNode[] = [];
-const events: (FluxMonitorEvent & { node: Address; at: number })[] = [];
+const events: (OracleNodeEvent & { node: Address; at: number })[] = [];
 
 const read = <T>(functionName: "latestRound" | "latestAnswer") =>
   chain.publicClient.readContract({ address: fixture.aggregator, abi: fluxAggregatorAbi, functionName }) as Promise<T>;

@@ -5,7 +5,7 @@ import { zeroAddress, type Abi, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { compileChainlinkFluxAggregator } from "../../../contracts/scripts/chainlink-flux-aggregator.ts";
 import { stakingTokenAbi, stakingTokenBytecode } from "../../../sdk/src/generated/contracts.ts";
-import type { FluxFixture, FluxFixtureParameters, TestChain } from "./testChain.ts";
+import { minedReceipt, type FluxFixture, type FluxFixtureParameters, type TestChain } from "./testChain.ts";
 
 let compiled: { abi: Abi; bytecode: Hex } | undefined;
 
@@ -28,11 +28,7 @@ export async function deployChainlinkFluxFixture(
   const paymentAmount = parameters.paymentAmount ?? 10n ** 15n;
   const owner = chain.accounts[0]!;
   const wallet = chain.walletOf(owner);
-  const mined = async (hash: Hex) => {
-    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`fixture transaction ${hash} reverted`);
-    return receipt;
-  };
+  const mined = (hash: Hex) => minedReceipt(chain, hash);
   const token = (
     await mined(
       await wallet.deployContract({

@@ -91,11 +91,7 @@ export async function deployFluxFixture(
   const paymentAmount = parameters.paymentAmount ?? 10n ** 15n;
   const owner = chain.accounts[0]!;
   const wallet = chain.walletOf(owner);
-  const mined = async (hash: Hex) => {
-    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`fixture transaction ${hash} reverted`);
-    return receipt;
-  };
+  const mined = (hash: Hex) => minedReceipt(chain, hash);
   const token = (
     await mined(
       await wallet.deployContract({
@@ -153,6 +149,13 @@ export async function deployFluxFixture(
     }),
   );
   return { token, aggregator, oracles, owner };
+}
+
+/** Waits for a fixture transaction's receipt; throws if it reverted. */
+export async function minedReceipt(chain: TestChain, hash: Hex) {
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`fixture transaction ${hash} reverted`);
+  return receipt;
 }
 
 /** Waits until `condition` holds, looking every 20 ms; fails after `timeoutMs` with `what`. */

@@ -1,4 +1,4 @@
-// A flux monitor job's feed entries turned into the adapters of feeds/, API keys read from the environment.
+// A job's feed entries turned into the adapters of feeds/, API keys read from the environment.
 import { createCoinGeckoFeed } from "../feeds/coinGecko.ts";
 import { createCoinMarketCapFeed } from "../feeds/coinMarketCap.ts";
 import { createCoinbaseFeed } from "../feeds/coinbase.ts";
@@ -6,10 +6,10 @@ import { createCryptoCompareFeed } from "../feeds/cryptoCompare.ts";
 import { createExternalAdapterFeed } from "../feeds/externalAdapter.ts";
 import type { Feed } from "../feeds/feed.ts";
 import { createKrakenFeed } from "../feeds/kraken.ts";
-import { JobSpecError, type FluxMonitorJobSpec } from "./jobSpec.ts";
+import { JobSpecError, type JobFeedsSpec } from "./jobSpec.ts";
 
 /** One adapter per feed entry. Throws a JobSpecError when an entry's `apiKeyEnv` names an unset variable. */
-export function createJobFeeds(job: FluxMonitorJobSpec, env: NodeJS.ProcessEnv = process.env): Feed[] {
+export function createJobFeeds(job: JobFeedsSpec, env: NodeJS.ProcessEnv = process.env): Feed[] {
   // Chainlink sends a bridge the spec's requestData.data; a requestData without one is the data itself
   const data = job.requestData.data;
   const adapterData = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : job.requestData;

@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { createJobFeeds } from "./jobFeeds.ts";
-import { JobSpecError, parseJobSpec, readJobSpec, type FluxMonitorJobSpec } from "./jobSpec.ts";
+import {
+  JobSpecError,
+  parseJobSpec,
+  readJobSpec,
+  runLogSpecId,
+  type FluxMonitorJobSpec,
+  type RunLogJobSpec,
+} from "./jobSpec.ts";
 import { parseDuration } from "./duration.ts";
 
 const AGGREGATOR = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -28,6 +35,26 @@ function fluxSpec(edit: (params: Record<string, unknown>) => void = () => undefi
   };
   edit(params);
   return { name: "LINK/USD", initiators: [{ type: "fluxmonitor", params }] };
+}
+
+const JOB_ID = "7d80a638-6ef5-43a9-b6a4-fbd8a7e4e2b5";
+// its 32 hex digits as ASCII: what `bytes32 jobId = "7d80a6386ef543a9b6a4fbd8a7e4e2b5"` holds in a consumer
+const SPEC_ID = "0x3764383061363338366566353433613962366134666264386137653465326235";
+
+/** A runlog spec, with `params` changed by `edit`. */
+function runLogSpec(edit: (params: Record<string, unknown>) => void = () => undefined): unknown {
+  const params: Record<string, unknown> = {
+    address: AGGREGATOR,
+    jobId: JOB_ID,
+    requesters: [AGGREGATOR],
+    feeds: [
+      { type: "coingecko", baseUrl: "http://127.0.0.1:8600", pair: "LINK/USD" },
+      { type: "coinbase", baseUrl: "http://127.0.0.1:8600", pair: "LINK/USD" },
+    ],
+    precision: 8,
+  };
+  edit(params);
+  return { name: "LINK/USD requests", initiators: [{ type: "runlog", params }] };
 }
 
 describe("parseJobSpec", () => {
@@ -59,16 +86,63 @@ describe("parseJobSpec", () => {
     assert.equal(job.idleDurationMs, undefined);
   });
 
-  test("a runlog spec", () => {
-    const job = parseJobSpec({
-      initiators: [{ type: "runlog", params: { address: AGGREGATOR, requesters: [AGGREGATOR] } }],
-    });
+  test("a runlog spec, with its defaults", () => {
+    const job = parseJobSpec(runLogSpec());
     assert.deepEqual(job, {
-      name: "job",
+      name: "LINK/USD requests",
       initiator: "runlog",
       address: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      jobId: JOB_ID,
+      specId: SPEC_ID,
       requesters: ["0x5FbDB2315678afecb367f032d93F642f64180aa3"],
-    });
+      minPayment: 0n,
+      minIncomingConfirmations: 0,
+      gasLimit: 500_000n,
+      requestData: {},
+      feeds: [
+        {
+          type: "coingecko",
+          pair: "LINK/USD",
+          baseUrl: "http://127.0.0.1:8600",
+          timeoutMs: undefined,
+          apiKeyEnv: undefined,
+        },
+        {
+          type: "coinbase",
+          pair: "LINK/USD",
+          baseUrl: "http://127.0.0.1:8600",
+          timeoutMs: undefined,
+          apiKeyEnv: undefined,
+        },
+      ],
+      pair: "LINK/USD",
+      precision: 8,
+      minFeedAnswers: 2,
+    } satisfies RunLogJobSpec);
+  });
+
+  test("a runlog spec's payment, confirmations and gas limit, as numbers or digits", () => {
+    const job = parseJobSpec(
+      runLogSpec((p) => {
+        p.minPayment = "100000000000000000000000";
+        p.minIncomingConfirmations = 3;
+        p.gasLimit = "750000";
+        delete p.requesters;
+      }),
+    ) as RunLogJobSpec;
+    assert.equal(job.minPayment, 10n ** 23n);
+    assert.equal(job.minIncomingConfirmations, 3);
+    assert.equal(job.gasLimit, 750_000n);
+    assert.deepEqual(job.requesters, []);
+  });
+
+  test("runLogSpecId: a UUID's hex digits as ASCII, or a 32-byte hex as it is", () => {
+    assert.equal(runLogSpecId(JOB_ID), SPEC_ID);
+    assert.equal(runLogSpecId(JOB_ID.replaceAll("-", "").toUpperCase()), SPEC_ID);
+    assert.equal(runLogSpecId(` ${SPEC_ID.toUpperCase().replace("0X", "0x")} `), SPEC_ID);
+    for (const bad of ["", "job-1", JOB_ID.slice(1), `${SPEC_ID}00`, "0x1234"]) {
+      assert.equal(runLogSpecId(bad), undefined, bad);
+    }
   });
 
   // each bad field is named in one sentence
@@ -169,9 +243,65 @@ describe("parseJobSpec", () => {
     ],
     [
       "runlog requesters not a list",
-      { initiators: [{ type: "runlog", params: { address: AGGREGATOR, requesters: AGGREGATOR } }] },
+      runLogSpec((p) => (p.requesters = AGGREGATOR)),
       "initiators[0].params.requesters",
       /list of addresses/,
+    ],
+    [
+      "a runlog requester that is not an address",
+      runLogSpec((p) => (p.requesters = [AGGREGATOR, "me"])),
+      "initiators[0].params.requesters[1]",
+      /20-byte address, not "me"/,
+    ],
+    ["runlog without jobId", runLogSpec((p) => delete p.jobId), "initiators[0].params.jobId", /UUID .* not missing/],
+    [
+      "runlog jobId neither UUID nor bytes32",
+      runLogSpec((p) => (p.jobId = "eth-usd")),
+      "initiators[0].params.jobId",
+      /a UUID such as "7d80a638-6ef5-43a9-b6a4-fbd8a7e4e2b5" or a 0x-prefixed 32-byte hex, not "eth-usd"/,
+    ],
+    [
+      "negative minPayment",
+      runLogSpec((p) => (p.minPayment = -1)),
+      "initiators[0].params.minPayment",
+      /whole number of juels of 0 or more .*, not -1/,
+    ],
+    [
+      "minPayment in LINK",
+      runLogSpec((p) => (p.minPayment = "0.1")),
+      "initiators[0].params.minPayment",
+      /whole number of juels/,
+    ],
+    [
+      "minPayment past 2^53 as a JSON number",
+      runLogSpec((p) => (p.minPayment = 1e20)),
+      "initiators[0].params.minPayment",
+      /a JSON number or decimal digits/,
+    ],
+    [
+      "gasLimit below the Operator's 400,000",
+      runLogSpec((p) => (p.gasLimit = 300_000)),
+      "initiators[0].params.gasLimit",
+      /whole number of gas from 400000 to 30000000 .*, not 300000$/,
+    ],
+    [
+      "fractional confirmations",
+      runLogSpec((p) => (p.minIncomingConfirmations = 1.5)),
+      "initiators[0].params.minIncomingConfirmations",
+      /whole number of blocks from 0 to 10000 .*, not 1.5$/,
+    ],
+    ["runlog without feeds", runLogSpec((p) => delete p.feeds), "initiators[0].params.feeds", /at least one feed/],
+    [
+      "runlog without precision",
+      runLogSpec((p) => delete p.precision),
+      "initiators[0].params.precision",
+      /from 0 to 18, not missing/,
+    ],
+    [
+      "runlog minFeedAnswers above the feeds",
+      runLogSpec((p) => (p.minFeedAnswers = 3)),
+      "initiators[0].params.minFeedAnswers",
+      /1 to the 2 feeds, not 3/,
     ],
   ];
   for (const [name, spec, field, problem] of cases) {
@@ -220,6 +350,14 @@ test("parseDuration reads Go-style durations", () => {
 });
 
 describe("createJobFeeds", () => {
+  test("a runlog job's feeds too", () => {
+    const feeds = createJobFeeds(parseJobSpec(runLogSpec()) as RunLogJobSpec);
+    assert.deepEqual(
+      feeds.map((feed) => feed.source),
+      ["coingecko", "coinbase"],
+    );
+  });
+
   test("one adapter per entry, external adapters sent requestData.data", () => {
     const feeds = createJobFeeds(parseJobSpec(fluxSpec()) as FluxMonitorJobSpec);
     assert.deepEqual(

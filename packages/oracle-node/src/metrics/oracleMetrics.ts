@@ -1,5 +1,6 @@
 // The oracle node's metrics: what it submitted, missed and spent, how fast it answered, which feeds failed, and what
-// it holds and has earned. The monitor and submitter report through the small interfaces below.
+// it holds and has earned; for runlog jobs, the requests seen, fulfilled and skipped. The flux monitor, the runlog
+// monitor and the transaction sender report through the small interfaces below.
 import { parseAbi, type Address, type PublicClient } from "viem";
 import type { FeedFailure } from "../feeds/feed.ts";
 import type { MetricsRegistry } from "./registry.ts";
@@ -15,13 +16,23 @@ export type FluxMetrics = {
   feedFailures(job: string, failures: readonly FeedFailure[]): void;
 };
 
+/** What a runlog job reports: each request once seen, then once fulfilled (sent) or skipped for good. */
+export type RunLogMetrics = {
+  requestSeen(job: string): void;
+  /** Sent: `latencyMs` from the request log seen to the fulfillment sent. */
+  requestFulfilled(job: string, latencyMs: number): void;
+  /** `reason`: a runlog `RequestSkipReason`, e.g. "paymentTooLow". */
+  requestSkipped(job: string, reason: string): void;
+  feedFailures(job: string, failures: readonly FeedFailure[]): void;
+};
+
 /** What the submitter reports. */
 export type SubmitterMetrics = {
   /** A submission was mined (succeeded or reverted): gasUsed × effectiveGasPrice, in wei. */
   gasSpent(wei: bigint): void;
 };
 
-export type OracleMetrics = FluxMetrics & SubmitterMetrics & { readonly registry: MetricsRegistry };
+export type OracleMetrics = FluxMetrics & RunLogMetrics & SubmitterMetrics & { readonly registry: MetricsRegistry };
 
 // read for the earnings gauge only: the flux monitor's ABI (aggregatorAbi.ts) lists what the monitor calls
 const withdrawablePaymentAbi = parseAbi(["function withdrawablePayment(address _oracle) view returns (uint256)"]);
@@ -65,7 +76,24 @@ export function createOracleMetrics({
   });
   const gas = registry.counter({
     name: "poolnet_oracle_gas_spent_wei_total",
-    help: "Gas paid for mined submissions, reverted ones included, in wei.",
+    help: "Gas paid for mined submissions and fulfillments, reverted ones included, in wei.",
+  });
+  const requestsSeen = registry.counter({
+    name: "poolnet_oracle_requests_seen_total",
+    help: "OracleRequest logs for a runlog job, by job.",
+  });
+  const requestsFulfilled = registry.counter({
+    name: "poolnet_oracle_requests_fulfilled_total",
+    help: "Runlog requests answered (fulfillment sent), by job.",
+  });
+  const requestsSkipped = registry.counter({
+    name: "poolnet_oracle_requests_skipped_total",
+    help: "Runlog requests left unanswered for good, by job and reason.",
+  });
+  const fulfillmentLatency = registry.histogram({
+    name: "poolnet_oracle_fulfillment_latency_seconds",
+    help: "From a runlog request's log seen to its fulfillment sent.",
+    buckets: SUBMISSION_LATENCY_BUCKETS_SECONDS,
   });
   const balance = registry.gauge({ name: "poolnet_oracle_eth_balance_wei", help: "The oracle's ETH balance, in wei." });
   const earnings = registry.gauge({
@@ -116,6 +144,16 @@ export function createOracleMetrics({
       eligible.get(job)?.delete(roundId);
       submitted.inc({ job });
       latency.observe({ job }, latencyMs / 1000);
+    },
+    requestSeen(job) {
+      requestsSeen.inc({ job });
+    },
+    requestFulfilled(job, latencyMs) {
+      requestsFulfilled.inc({ job });
+      fulfillmentLatency.observe({ job }, latencyMs / 1000);
+    },
+    requestSkipped(job, reason) {
+      requestsSkipped.inc({ job, reason });
     },
     feedFailures(job, failures) {
       for (const failure of failures) feedErrors.inc({ job, source: failure.source });

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // poolnet-oracle-node --rpc URL [--rpc URL…] --state FILE --job FILE [--job FILE…] [--keystore FILE] [--metrics-port N]
+// Each job file is a fluxmonitor or a runlog job spec (jobs/jobSpec.ts); every event is a JSON line on stdout, every
+// error a line on stderr.
 // poolnet-oracle-node keys create --keystore FILE [--import]
 // The key comes from --keystore (its password from --password-file or POOLNET_ORACLE_PASSWORD) or, without it, from
 // POOLNET_ORACLE_PRIVATE_KEY; `keys create` encrypts a new key (or, with --import, that variable's) into a keystore.
@@ -84,7 +86,9 @@ async function runNode(args: string[]): Promise<void> {
     metricsPort: values["metrics-port"] === undefined ? undefined : Number(values["metrics-port"]),
     onEvent(event) {
       if (event.type === "error") {
-        console.error(`${event.job}: ${messageOf(event.error)}`);
+        // a runlog job's error names the request it is about
+        const about = "requestId" in event && event.requestId !== undefined ? ` request ${event.requestId}` : "";
+        console.error(`${event.job}${about}: ${messageOf(event.error)}`);
       } else {
         console.log(
           JSON.stringify(event, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value)),

@@ -89,3 +89,52 @@ test("concurrent records are all written whole, in order", async () => {
     Array.from({ length: 20 }, (_, i) => i + 1),
   );
 });
+
+test("fulfillments: requests per operator, pending with submissions, nonces shared; scans keep the furthest block", async () => {
+  const path = join(dir, "runlog.jsonl");
+  const requestId = hash(0xabc);
+  const specId = hash(0x5bec);
+  const state = await openNodeState(path);
+  assert.equal(state.hasFulfilled(OTHER, requestId), false);
+  assert.equal(state.scannedBlock(OTHER, specId), undefined);
+  await state.recordSubmission(submission(1, 0));
+  await state.recordFulfillment({
+    operator: OTHER,
+    requestId,
+    answer: "1500",
+    from: FROM,
+    nonce: 1,
+    hash: hash(2),
+    raw: "0x02",
+  });
+  await state.recordScan({ operator: OTHER, specId, block: "12" });
+  await state.recordScan({ operator: OTHER, specId, block: "10" });
+  await state.close();
+
+  const reopened = await openNodeState(path);
+  assert.equal(
+    reopened.hasFulfilled(OTHER.toLowerCase() as Address, requestId.toUpperCase().replace("0X", "0x") as Hash),
+    true,
+  );
+  assert.equal(reopened.hasFulfilled(AGGREGATOR, requestId), false);
+  assert.equal(reopened.hasFulfilled(OTHER, hash(0xabd)), false);
+  assert.deepEqual(
+    reopened.pending().map((record) => [record.type, record.hash]),
+    [
+      ["submission", hash(1)],
+      ["fulfillment", hash(2)],
+    ],
+  );
+  assert.equal(reopened.nextNonce(FROM), 2);
+  assert.equal(reopened.scannedBlock(OTHER, specId), 12n);
+  assert.equal(reopened.scannedBlock(AGGREGATOR, specId), undefined);
+  assert.equal(reopened.scannedBlock(OTHER, hash(0x5bed)), undefined);
+  await reopened.recordOutcome({ hash: hash(2), status: "reverted", blockNumber: "13" });
+  assert.deepEqual(
+    reopened.pending().map((record) => record.hash),
+    [hash(1)],
+  );
+  // a reverted fulfillment still counts: the request is never signed for again
+  assert.equal(reopened.hasFulfilled(OTHER, requestId), true);
+  await reopened.close();
+});
