@@ -174,6 +174,11 @@ describe("poolnet up: the oracle network", { timeout: 150_000 }, () => {
       });
       assert.ok(rewardsAfter > rewardsBefore, `rewards grew: ${rewardsBefore} → ${rewardsAfter}`);
 
+      // the nodes run --quiet: their logs hold what they did, not every poll that decided nothing
+      const nodeLog = readFileSync(join(dataDir, "logs", "node-atlas.log"), "utf8");
+      assert.match(nodeLog, /"type":"submitted","job":"LINK\/USD"/);
+      assert.doesNotMatch(nodeLog, /"type":"skipped"/);
+
       // a node killed without warning is restarted and is healthy again
       const atlasNode = healthy.services.find((service) => service.name === "node-atlas")!;
       process.kill(atlasNode.pid!, "SIGKILL");

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { getAddress, type Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { readJobSpec } from "../jobs/jobSpec.ts";
-import { encryptKeystore, readKeystore, readPassword, writeKeystore } from "../keys/keystore.ts";
+import { PASSWORD_ENV, encryptKeystore, readKeystore, readPassword, writeKeystore } from "../keys/keystore.ts";
 import { startOracleNode } from "./oracleNode.ts";
 
 const PRIVATE_KEY_ENV = "POOLNET_ORACLE_PRIVATE_KEY";
@@ -50,6 +50,23 @@ async function keysCreate(args: string[]): Promise<void> {
   );
 }
 
+const USAGE = `usage: poolnet-oracle-node --rpc URL [--rpc URL…] --state FILE --job FILE [--job FILE…] [options]
+       poolnet-oracle-node keys create --keystore FILE [--import]
+
+Runs one oracle node: one key, one state file, a monitor per job (fluxmonitor or runlog job specs, JSON files).
+Events are JSON lines on stdout; errors are lines on stderr.
+
+  --rpc URL                 the chain's JSON-RPC endpoint; several fail over in order (default http://127.0.0.1:8545)
+  --state FILE              the node's state (JSON lines): what it signed and sent, so a restart never sends twice
+  --job FILE                a job spec (repeatable)
+  --keystore FILE           the key, encrypted (Web3 Secret Storage); its password from --password-file or
+                            ${PASSWORD_ENV}; without it the key comes from ${PRIVATE_KEY_ENV}
+  --password-file FILE      the keystore's password
+  --polling-interval MS     how often to poll the chain (default 1000)
+  --metrics-port N          serve Prometheus metrics at http://127.0.0.1:N/metrics (0: any free port)
+  --quiet                   leave out polls that decided nothing ("skipped" events)
+  --help                    show this`;
+
 async function runNode(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -61,13 +78,17 @@ async function runNode(args: string[]): Promise<void> {
       "password-file": { type: "string" },
       "polling-interval": { type: "string", default: "1000" },
       "metrics-port": { type: "string" },
+      // polls that decided nothing ("skipped") are most of a quiet feed's events: --quiet leaves them out
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   if (values.state === undefined || values.job === undefined) {
-    fail(
-      "usage: poolnet-oracle-node --rpc URL [--rpc URL…] --state FILE --job FILE [--job FILE…] [--keystore FILE]",
-      2,
-    );
+    fail(`--state FILE and at least one --job FILE are required\n\n${USAGE}`, 2);
   }
   if (values.keystore !== undefined && process.env[PRIVATE_KEY_ENV] !== undefined) {
     fail(`give the key once: --keystore or ${PRIVATE_KEY_ENV}, not both`, 2);
@@ -89,7 +110,7 @@ async function runNode(args: string[]): Promise<void> {
         // a runlog job's error names the request it is about
         const about = "requestId" in event && event.requestId !== undefined ? ` request ${event.requestId}` : "";
         console.error(`${event.job}${about}: ${messageOf(event.error)}`);
-      } else {
+      } else if (!(values.quiet && event.type === "skipped")) {
         console.log(
           JSON.stringify(event, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value)),
         );

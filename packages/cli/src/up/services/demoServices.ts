@@ -128,6 +128,8 @@ export async function demoServices(options: DemoServicesOptions): Promise<Servic
         ...jobFiles.flatMap((file) => ["--job", file]),
         "--metrics-port",
         String(metricsPort),
+        // a poll that decided nothing is not worth a log line every two seconds
+        "--quiet",
       ],
       // the dev account's key, a public test key: the demo's nodes sign like real ones
       env: { POOLNET_ORACLE_PRIVATE_KEY: keys[i]! },
