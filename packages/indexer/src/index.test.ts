@@ -6,11 +6,16 @@ import * as indexer from "./index.ts";
 test("exports", () => {
   assert.deepEqual(Object.keys(indexer).sort(), [
     "LogRangeTooLargeError",
+    "POOL_BUILDER",
     "RpcBusyError",
     "RpcResponseError",
     "createDistributor",
     "createEpochFinalizer",
+    "createEpochHistory",
     "createInProcessQueue",
+    "createPoolSnapshotBuilder",
+    "createRegistryFold",
+    "createRegistryHistory",
     "createRpcClient",
     "createTokenBucket",
     "getEpoch",
@@ -19,5 +24,6 @@ test("exports", () => {
     "migrate",
     "migrations",
     "openStore",
+    "writePoolSnapshot",
   ]);
 });

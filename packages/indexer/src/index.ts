@@ -1,4 +1,5 @@
-// The public API of @poolnet/indexer: the store, the RPC client, the epoch finalizer and the snapshot distributor.
+// The public API of @poolnet/indexer: the store, the RPC client, the epoch finalizer, the snapshot distributor and the
+// snapshot builders.
 // index.test.ts snapshots the names exported here, so a change shows in review.
 export { openStore, type OpenStoreParameters, type Sql, type Store } from "./store/store.ts";
 export { migrate, migrations, type Migration } from "./store/migrations.ts";
@@ -21,6 +22,13 @@ export {
   type SyncReport,
 } from "./epochs/epochFinalizer.ts";
 export { getEpoch, getLastEpoch, listEpochs, type Epoch, type EpochStatus } from "./epochs/epochStore.ts";
+export {
+  createEpochHistory,
+  type AtEpoch,
+  type EpochFold,
+  type EpochHistory,
+  type EpochHistoryParameters,
+} from "./epochs/epochHistory.ts";
 export type { ReorgEvent } from "./epochs/headTracker.ts";
 export {
   createDistributor,
@@ -34,3 +42,19 @@ export {
   type JobQueue,
   type SnapshotJob,
 } from "./distribute/jobQueue.ts";
+export {
+  createRegistryFold,
+  createRegistryHistory,
+  type DelegatorAtEpoch,
+  type PoolAtEpoch,
+  type RegistryFold,
+  type RegistryHistory,
+  type RegistryHistoryParameters,
+} from "./pools/registryFold.ts";
+export {
+  POOL_BUILDER,
+  createPoolSnapshotBuilder,
+  writePoolSnapshot,
+  type PoolSnapshot,
+  type PoolSnapshotBuilderParameters,
+} from "./pools/poolSnapshots.ts";

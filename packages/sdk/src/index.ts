@@ -32,6 +32,20 @@ export {
   type RewardSplit,
   type SplitRewardParameters,
 } from "./math/rewards.ts";
+export {
+  SECONDS_PER_YEAR,
+  WEEK_OF_BLOCKS,
+  apparentPerformance,
+  attractiveness,
+  rewardRate,
+  type ApparentPerformance,
+  type ApparentPerformanceParameters,
+  type Attractiveness,
+  type AttractivenessParameters,
+  type RewardPoint,
+  type RewardRate,
+  type RoundSample,
+} from "./math/poolMetrics.ts";
 export { computeEconomics, defaultEconomicsInputs, type Economics, type EconomicsInputs } from "./math/economics.ts";
 export type { ReadClient, WriteClient } from "./internal/client.ts";
 export { DEV_MNEMONIC, LOCAL_CHAIN_ID, devPrivateKeys } from "./localChain.ts";

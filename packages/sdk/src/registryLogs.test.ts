@@ -194,6 +194,7 @@ describe("applyRegistryLogs", () => {
       assert.equal(pool.metaDataContentHash, info.metaDataContentHash);
       assert.equal(poolStateFromLogs(rebuilt, pool), poolStates[info.state]);
       states.add(poolStateFromLogs(rebuilt, pool));
+      assert.equal(pool.lockedInPenalties, await read<bigint>("getLockedInPenalties", [pool.pool]));
       const [total, pending] = await read<[bigint, bigint]>("getTotalStake", [pool.pool]);
       assert.equal(pool.totalStake, total);
       assert.equal(pool.pendingStake, pending);

@@ -29,6 +29,8 @@ export type PoolFromLogs = {
   autoRewardsDelegation: Map<Address, bigint>;
   /** The commission rate change waiting out its lockout, if any (a new request replaces it). */
   commissionRateChange: { id: bigint; newRate: bigint; effectiveAt: bigint } | undefined;
+  /** The pool's tokens out in penalty contracts: `getLockedInPenalties`. */
+  lockedInPenalties: bigint;
   /** Everything ever distributed to this pool, and what went where. */
   rewardsDistributed: bigint;
   protocolFees: bigint;
@@ -99,6 +101,7 @@ export function applyRegistryLogs(registry: RegistryFromLogs, registryAddress: A
         pendingStake: 0n,
         autoRewardsDelegation: new Map(),
         commissionRateChange: undefined,
+        lockedInPenalties: 0n,
         rewardsDistributed: 0n,
         protocolFees: 0n,
         commission: 0n,
@@ -192,6 +195,17 @@ function applyPoolEvent(pool: PoolFromLogs, event: RegistryEvent): void {
     }
     case "UndelegationFinalized":
       pool.thawing.delete(event.args.id);
+      break;
+    case "PenaltyLocked":
+      pool.lockedInPenalties += event.args.amount;
+      break;
+    case "PenaltyReturned":
+      pool.lockedInPenalties -= event.args.amount;
+      break;
+    case "PenaltyWrittenOff":
+      // a lost penalty comes out of the operator's self-stake, and out of what is locked
+      pool.lockedInPenalties -= event.args.amount;
+      addStake(pool, event.args.operator, -event.args.amount);
       break;
     case "RewardsDistributed":
       pool.rewardsDistributed += event.args.amount;

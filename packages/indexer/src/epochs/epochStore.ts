@@ -62,6 +62,15 @@ export async function listEpochs(sql: Sql, options: { status?: EpochStatus } = {
   return rows.map(toEpoch);
 }
 
+/** Published epochs numbered `first` to `last`, in order (fewer when some are not published). */
+export async function listEpochRange(sql: Sql, first: bigint, last: bigint): Promise<Epoch[]> {
+  const rows = await sql.query<EpochRow>(
+    `SELECT ${columns} FROM epochs WHERE epoch_number BETWEEN $1 AND $2 ORDER BY epoch_number`,
+    [first, last],
+  );
+  return rows.map(toEpoch);
+}
+
 export async function insertEpoch(
   sql: Sql,
   epoch: Pick<Epoch, "epochNumber" | "fromBlock" | "toBlock" | "toBlockHash">,

@@ -80,6 +80,35 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: "2026-11-23_pool_details",
+    sql: `
+      -- What a delegator needs besides the first cut: the pool's limit and self-stake (remaining capacity, broken
+      -- pools), transfers out still in their lockout, when the pool was registered (new pools) and the epoch's time.
+      ALTER TABLE pool_snapshots
+        ADD COLUMN signing_address text NOT NULL DEFAULT '',
+        ADD COLUMN staking_limit numeric(78) NOT NULL DEFAULT 0,
+        ADD COLUMN self_stake numeric(78) NOT NULL DEFAULT 0,
+        ADD COLUMN pending_transfers_out numeric(78) NOT NULL DEFAULT 0,
+        ADD COLUMN pending_transfer_count int4 NOT NULL DEFAULT 0,
+        ADD COLUMN registered_at_block int8 NOT NULL DEFAULT 0,
+        ADD COLUMN block_timestamp int8 NOT NULL DEFAULT 0;
+
+      -- Each delegation at the end of each epoch: stake, rewards not yet paid (getRewards at the epoch's last block,
+      -- the operator's commission included) and rewards paid so far (withdrawn, redelegated or auto-redelegated).
+      -- Rows for every delegator with stake, the operator, and whoever left the pool during the epoch.
+      CREATE TABLE delegator_snapshots (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        pool text NOT NULL,
+        delegator text NOT NULL,
+        stake numeric(78) NOT NULL,
+        rewards numeric(78) NOT NULL,
+        rewards_paid numeric(78) NOT NULL,
+        PRIMARY KEY (epoch_number, pool, delegator)
+      );
+      CREATE INDEX delegator_snapshots_delegator ON delegator_snapshots (delegator, epoch_number);
+    `,
+  },
 ];
 
 /** Applies the migrations `store` has not recorded yet; safe to run from several processes at once. */
