@@ -116,11 +116,15 @@ describe("poolnet commands against a running `poolnet up`", { timeout: 180_000 }
     const env = { ...process.env };
     delete env.POOLNET_DATA_DIR;
     // no demo rewards: the chain moves only when a test sends something
-    const child = spawn(process.execPath, [bin, "up", "--port", "0", "--data-dir", dataDir, "--reward-interval", "0"], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, "up", "--port", "0", "--data-dir", dataDir, "--reward-interval", "0", "--no-services"],
+      {
+        cwd: root,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     up = child;
     upExited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
     rpcUrl = await new Promise<string>((resolve, reject) => {
