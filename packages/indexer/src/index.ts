@@ -58,3 +58,38 @@ export {
   type PoolSnapshot,
   type PoolSnapshotBuilderParameters,
 } from "./pools/poolSnapshots.ts";
+export {
+  createFeedFold,
+  type FeedAtEpoch,
+  type FeedFold,
+  type FeedOracleEpoch,
+  type FeedRound,
+  type FeedStart,
+  type FeedSubmission,
+} from "./feeds/feedFold.ts";
+export {
+  FEED_BUILDER,
+  createFeedHistory,
+  createFeedSnapshotBuilder,
+  readFeedStart,
+  writeFeedSnapshot,
+  type FeedHistory,
+  type FeedHistoryParameters,
+  type FeedSnapshot,
+  type FeedSnapshotBuilderParameters,
+} from "./feeds/feedSnapshots.ts";
+export { poolRoundSamples } from "./feeds/poolPerformance.ts";
+export {
+  createIndexer,
+  defaultBuilders,
+  type Indexer,
+  type IndexerMetrics,
+  type IndexerParameters,
+  type TickReport,
+} from "./service/indexer.ts";
+export {
+  DEFAULTS as INDEXER_DEFAULTS,
+  USAGE as INDEXER_USAGE,
+  parseIndexerArgs,
+  type IndexerConfig,
+} from "./service/config.ts";

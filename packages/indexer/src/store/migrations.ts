@@ -109,6 +109,151 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX delegator_snapshots_delegator ON delegator_snapshots (delegator, epoch_number);
     `,
   },
+  {
+    id: "2026-11-24_feeds",
+    sql: `
+      -- Each FluxAggregator round an epoch touched (started, submitted to, answered, closed), as it stood at the
+      -- epoch's end: the last row of a round is its final state. Answers are int256: numeric(78) holds them.
+      CREATE TABLE feed_rounds (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        feed text NOT NULL,
+        round_id int8 NOT NULL,
+        started_at int8 NOT NULL,
+        started_by text NOT NULL,
+        started_at_block int8 NOT NULL,
+        answer numeric(78),
+        answered_in_round int8 NOT NULL,
+        updated_at int8 NOT NULL,
+        deviation_ppm numeric,
+        submission_count int4 NOT NULL,
+        eligible_count int4 NOT NULL,
+        timed_out boolean NOT NULL,
+        closed boolean NOT NULL,
+        PRIMARY KEY (epoch_number, feed, round_id)
+      );
+      CREATE INDEX feed_rounds_round ON feed_rounds (feed, round_id, epoch_number);
+
+      -- Every submission, in the epoch of its block; latency from the round's start (null: round started earlier
+      -- than the indexer's first block).
+      CREATE TABLE feed_submissions (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        feed text NOT NULL,
+        round_id int8 NOT NULL,
+        oracle text NOT NULL,
+        value numeric(78) NOT NULL,
+        block_number int8 NOT NULL,
+        log_index int4 NOT NULL,
+        block_timestamp int8 NOT NULL,
+        latency_seconds int8,
+        PRIMARY KEY (epoch_number, feed, round_id, oracle)
+      );
+      CREATE INDEX feed_submissions_oracle ON feed_submissions (feed, oracle, epoch_number);
+
+      -- Each oracle per feed per epoch: rounds closed in the epoch it was eligible for / answered / missed, and the
+      -- pool it is bound to in the registry (null: none) — what a pool's apparent performance sums.
+      CREATE TABLE feed_oracle_epochs (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        feed text NOT NULL,
+        oracle text NOT NULL,
+        pool text,
+        enabled boolean NOT NULL,
+        eligible int4 NOT NULL,
+        answered int4 NOT NULL,
+        missed int4 NOT NULL,
+        submissions int4 NOT NULL,
+        PRIMARY KEY (epoch_number, feed, oracle)
+      );
+      CREATE INDEX feed_oracle_epochs_pool ON feed_oracle_epochs (pool, epoch_number);
+    `,
+  },
+  {
+    id: "2026-11-25_pairs",
+    sql: `
+      -- Uniswap-v2: the metadata cache, read from the chain once. A pair's address is fixed by its two tokens.
+      CREATE TABLE token_metadata (
+        token text PRIMARY KEY,
+        symbol text NOT NULL,
+        name text NOT NULL,
+        decimals int4 NOT NULL
+      );
+      CREATE TABLE pair_metadata (
+        pair text PRIMARY KEY,
+        token0 text NOT NULL,
+        token1 text NOT NULL
+      );
+
+      -- Each tracked pair at the end of each epoch: reserves, USD prices (null: not priced), TVL, and its trades
+      -- summed over the epoch, the last 24 hours and the last 7 days (by block timestamps). USD amounts have 18
+      -- decimals; token amounts are in the token's smallest unit; counts are transactions.
+      CREATE TABLE pair_snapshots (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        pair text NOT NULL,
+        token0 text NOT NULL,
+        token1 text NOT NULL,
+        block_timestamp int8 NOT NULL,
+        reserve0 numeric(78) NOT NULL,
+        reserve1 numeric(78) NOT NULL,
+        price0_usd numeric(78,18),
+        price1_usd numeric(78,18),
+        tvl_usd numeric(78,18) NOT NULL,
+        volume0 numeric(78) NOT NULL, volume1 numeric(78) NOT NULL, volume_usd numeric(78,18) NOT NULL,
+        fees0 numeric(78) NOT NULL, fees1 numeric(78) NOT NULL, fees_usd numeric(78,18) NOT NULL,
+        swaps int8 NOT NULL, mints int8 NOT NULL, burns int8 NOT NULL,
+        volume0_24h numeric(78) NOT NULL, volume1_24h numeric(78) NOT NULL, volume_usd_24h numeric(78,18) NOT NULL,
+        fees0_24h numeric(78) NOT NULL, fees1_24h numeric(78) NOT NULL, fees_usd_24h numeric(78,18) NOT NULL,
+        swaps_24h int8 NOT NULL, mints_24h int8 NOT NULL, burns_24h int8 NOT NULL,
+        volume0_7d numeric(78) NOT NULL, volume1_7d numeric(78) NOT NULL, volume_usd_7d numeric(78,18) NOT NULL,
+        fees0_7d numeric(78) NOT NULL, fees1_7d numeric(78) NOT NULL, fees_usd_7d numeric(78,18) NOT NULL,
+        swaps_7d int8 NOT NULL, mints_7d int8 NOT NULL, burns_7d int8 NOT NULL,
+        PRIMARY KEY (epoch_number, pair)
+      );
+      CREATE INDEX pair_snapshots_pair ON pair_snapshots (pair, epoch_number);
+
+      -- Swaps, mints and burns grouped by transaction: one row per pair, transaction and kind, in the epoch of its
+      -- block. In and out are what the pair received and paid (a mint's deposit is in, a burn's withdrawal out).
+      CREATE TABLE pair_transactions (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        pair text NOT NULL,
+        tx_hash text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('swap', 'mint', 'burn')),
+        block_number int8 NOT NULL,
+        block_timestamp int8 NOT NULL,
+        log_index int4 NOT NULL,
+        log_count int4 NOT NULL,
+        amount0_in numeric(78) NOT NULL,
+        amount1_in numeric(78) NOT NULL,
+        amount0_out numeric(78) NOT NULL,
+        amount1_out numeric(78) NOT NULL,
+        value_usd numeric(78,18) NOT NULL,
+        fees0 numeric(78) NOT NULL,
+        fees1 numeric(78) NOT NULL,
+        fees_usd numeric(78,18) NOT NULL,
+        PRIMARY KEY (epoch_number, pair, tx_hash, kind)
+      );
+      CREATE INDEX pair_transactions_time ON pair_transactions (pair, block_timestamp);
+
+      -- Each token of a tracked pair at the end of each epoch: its USD price and where it came from, what the
+      -- tracked pairs hold of it, and its swaps over the epoch, 24 hours and 7 days.
+      CREATE TABLE token_snapshots (
+        epoch_number int8 NOT NULL REFERENCES epochs ON DELETE CASCADE,
+        token text NOT NULL,
+        block_timestamp int8 NOT NULL,
+        price_usd numeric(78,18),
+        price_source text,
+        price_pairs int4 NOT NULL,
+        reserve numeric(78) NOT NULL,
+        tvl_usd numeric(78,18) NOT NULL,
+        volume numeric(78) NOT NULL, volume_usd numeric(78,18) NOT NULL,
+        fees numeric(78) NOT NULL, fees_usd numeric(78,18) NOT NULL, swaps int8 NOT NULL,
+        volume_24h numeric(78) NOT NULL, volume_usd_24h numeric(78,18) NOT NULL,
+        fees_24h numeric(78) NOT NULL, fees_usd_24h numeric(78,18) NOT NULL, swaps_24h int8 NOT NULL,
+        volume_7d numeric(78) NOT NULL, volume_usd_7d numeric(78,18) NOT NULL,
+        fees_7d numeric(78) NOT NULL, fees_usd_7d numeric(78,18) NOT NULL, swaps_7d int8 NOT NULL,
+        PRIMARY KEY (epoch_number, token)
+      );
+      CREATE INDEX token_snapshots_token ON token_snapshots (token, epoch_number);
+    `,
+  },
 ];
 
 /** Applies the migrations `store` has not recorded yet; safe to run from several processes at once. */

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// poolnet-indexer --deployment FILE [--database-url URL | --data-dir DIR] [--rpc URL…] [--epoch-size N] [--offset N]
+//   [--interval SECONDS] [--once]
+// Progress is a line on stdout per pass that did something; each error is one line on stderr. SIGINT and SIGTERM stop
+// after the pass under way.
+import { readDeployment } from "@poolnet/sdk";
+import { createRpcClient } from "./rpc/rpcClient.ts";
+import { parseIndexerArgs, USAGE } from "./service/config.ts";
+import { createIndexer } from "./service/indexer.ts";
+import { openStore } from "./store/store.ts";
+
+const messageOf = (error: unknown) =>
+  ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message ?? String(error)).split("\n")[0];
+
+async function main(): Promise<void> {
+  const config = parseIndexerArgs(process.argv.slice(2));
+  if (config.help) {
+    console.log(USAGE);
+    return;
+  }
+  const deployment = await readDeployment(config.deploymentPath);
+  const rpc = createRpcClient({ endpoints: config.rpcUrls.length > 0 ? config.rpcUrls : [deployment.rpcUrl] });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const indexer = createIndexer({
+    store,
+    rpc,
+    deployment,
+    epochSize: config.epochSize,
+    finalizationOffset: config.finalizationOffset,
+    intervalMs: config.intervalMs,
+    log: (line) => (line.startsWith("error: ") ? console.error(line) : console.log(line)),
+  });
+  if (config.once) {
+    try {
+      // catching up from far behind publishes at most 1,000 epochs a pass
+      while ((await indexer.syncOnce()).published.length > 0);
+      const { epochs, rpcRequestsPerEpoch } = await indexer.metrics();
+      const perEpoch = rpcRequestsPerEpoch === undefined ? "" : `, ${rpcRequestsPerEpoch.toFixed(1)} RPC requests each`;
+      console.log(`indexed: ${epochs.done} epochs done, ${epochs.failed} failed${perEpoch}`);
+    } finally {
+      await indexer.stop();
+      await store.close();
+    }
+    return;
+  }
+  const where = config.databaseUrl === undefined ? `PGlite in ${config.dataDir}` : "PostgreSQL";
+  console.log(`indexing ${deployment.registry} from block ${deployment.deployedAtBlock} into ${where}`);
+  indexer.start();
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    void indexer
+      .stop()
+      .then(() => store.close())
+      .then(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(messageOf(error));
+  process.exit(1);
+}
