@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // poolnet-indexer --deployment FILE [--database-url URL | --data-dir DIR] [--rpc URL…] [--epoch-size N] [--offset N]
-//   [--interval SECONDS] [--once]
+//   [--interval SECONDS] [--once] [--status-file FILE]
 // Progress is a line on stdout per pass that did something; each error is one line on stderr. SIGINT and SIGTERM stop
 // after the pass under way.
+import { rename, writeFile } from "node:fs/promises";
 import { readDeployment } from "@poolnet/sdk";
 import { createRpcClient } from "./rpc/rpcClient.ts";
 import { parseIndexerArgs, USAGE } from "./service/config.ts";
@@ -46,10 +47,27 @@ async function main(): Promise<void> {
   const where = config.databaseUrl === undefined ? `PGlite in ${config.dataDir}` : "PostgreSQL";
   console.log(`indexing ${deployment.registry} from block ${deployment.deployedAtBlock} into ${where}`);
   indexer.start();
+  const statusFile = config.statusFile;
+  const writeStatus = async () => {
+    if (statusFile === undefined) return;
+    const metrics = await indexer.metrics();
+    const json = JSON.stringify(
+      { updatedAt: new Date().toISOString(), intervalMs: config.intervalMs, ...metrics },
+      (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value),
+    );
+    // atomic: a reader never sees half a file
+    await writeFile(`${statusFile}.tmp`, `${json}\n`);
+    await rename(`${statusFile}.tmp`, statusFile);
+  };
+  const statusTimer = setInterval(
+    () => void writeStatus().catch((error: unknown) => console.error(`status file: ${messageOf(error)}`)),
+    Math.max(config.intervalMs, 1000),
+  );
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(statusTimer);
     void indexer
       .stop()
       .then(() => store.close())

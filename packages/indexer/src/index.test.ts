@@ -5,13 +5,16 @@ import * as indexer from "./index.ts";
 // The indexer's public runtime API. A change here is an API change: update the list on purpose.
 test("exports", () => {
   assert.deepEqual(Object.keys(indexer).sort(), [
+    "DEFAULT_MIN_LIQUIDITY_USD",
     "FEED_BUILDER",
     "INDEXER_DEFAULTS",
     "INDEXER_USAGE",
     "LogRangeTooLargeError",
+    "PAIR_BUILDER",
     "POOL_BUILDER",
     "RpcBusyError",
     "RpcResponseError",
+    "computePrices",
     "createDistributor",
     "createEpochFinalizer",
     "createEpochHistory",
@@ -20,6 +23,10 @@ test("exports", () => {
     "createFeedSnapshotBuilder",
     "createInProcessQueue",
     "createIndexer",
+    "createMetadataCache",
+    "createPairFold",
+    "createPairHistory",
+    "createPairSnapshotBuilder",
     "createPoolSnapshotBuilder",
     "createRegistryFold",
     "createRegistryHistory",
@@ -35,7 +42,9 @@ test("exports", () => {
     "parseIndexerArgs",
     "poolRoundSamples",
     "readFeedStart",
+    "uniswapV2PairAbi",
     "writeFeedSnapshot",
+    "writePairSnapshot",
     "writePoolSnapshot",
   ]);
 });

@@ -93,3 +93,28 @@ export {
   parseIndexerArgs,
   type IndexerConfig,
 } from "./service/config.ts";
+export {
+  DEFAULT_MIN_LIQUIDITY_USD,
+  PAIR_BUILDER,
+  createPairHistory,
+  createPairSnapshotBuilder,
+  writePairSnapshot,
+  type PairHistory,
+  type PairHistoryParameters,
+  type PairPricing,
+  type PairSnapshot,
+  type PairSnapshotBuilderParameters,
+} from "./pairs/pairSnapshots.ts";
+export {
+  createPairFold,
+  type PairAtEpoch,
+  type PairFold,
+  type PairsAtEpoch,
+  type PairTotals,
+  type PairTransaction,
+  type TokenAtEpoch,
+  type TokenTotals,
+} from "./pairs/pairFold.ts";
+export { computePrices, type PricingConfig, type PriceSource, type TokenPrice } from "./pairs/prices.ts";
+export { createMetadataCache, type MetadataCache, type TokenMetadata } from "./pairs/tokenMetadata.ts";
+export { uniswapV2PairAbi } from "./pairs/uniswapV2.ts";

@@ -65,7 +65,15 @@ describe("poolnet up: the oracle network", { timeout: 150_000 }, () => {
     try {
       const url = await waitUntil("up is ready", async () => /poolnet is up at (\S+) /.exec(output)?.[1], 60_000);
       assert.match(output, /services \(logs in .*`poolnet status` shows their health\)/);
-      for (const name of ["price-source", "node-atlas", "node-borealis", "node-cypress", "node-ember", "keeper"]) {
+      for (const name of [
+        "price-source",
+        "node-atlas",
+        "node-borealis",
+        "node-cypress",
+        "node-ember",
+        "keeper",
+        "indexer",
+      ]) {
         assert.match(output, new RegExp(`\\n +${name} +\\d+ `), `${name} is started`);
       }
       // the broken pool runs no node
@@ -112,16 +120,20 @@ describe("poolnet up: the oracle network", { timeout: 150_000 }, () => {
 
       // every service answers and both feeds have answers
       const healthy = await waitUntil(
-        "every service and feed is ok",
+        "every service and feed is ok, and the indexer has built an epoch",
         async () => {
           const now = await statusJson();
           const ok = [...now.services, ...now.feeds].every((entry) => entry.health === "ok");
-          return ok && now.services.length === 6 && now.feeds.length === 2 ? now : undefined;
+          const indexed = now.services.some((service) => service.name === "indexer" && /^[1-9]/.test(service.detail));
+          return ok && indexed && now.services.length === 7 && now.feeds.length === 2 ? now : undefined;
         },
         45_000,
       );
       servicePids.push(...healthy.services.map((service) => service.pid!));
       const text = await status("status");
+      // the indexer has published and built epochs of the demo chain
+      const indexer = healthy.services.find((service) => service.name === "indexer")!;
+      assert.match(indexer.detail, /^[1-9]\d* epochs done, \d+ in progress, 0 failed, 0 reorgs/);
       assert.match(text, /\nservices\nname +kind +pid +uptime/);
       assert.match(text, /node-atlas +oracle-node +\d+ +\d+s +0 +\d+ MB +● ok +\d+ submitted, 0 missed/);
       assert.match(text, /LINK\/USD +0x[0-9a-fA-F]{40} +[\d.]+ +\d+ +\d+s ago +4 +● ok/);

@@ -55,7 +55,10 @@ describe("prices", () => {
     assert.equal(prices.get(STAKE)!.source, "whitelisted pairs");
     assert.equal(prices.get(ODD), undefined);
     // without LINK on the whitelist, STAKE has no price
-    assert.equal(computePrices([pair(3, STAKE, LINK, 500n * E18, 1_000n * E18)], decimalsOf, config).get(STAKE), undefined);
+    assert.equal(
+      computePrices([pair(3, STAKE, LINK, 500n * E18, 1_000n * E18)], decimalsOf, config).get(STAKE),
+      undefined,
+    );
   });
 });
 

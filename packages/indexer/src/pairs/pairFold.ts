@@ -6,7 +6,14 @@
 // so the rolling sums never drift. The fold reads nothing: prices come from the reserves the Sync logs carry, across
 // all the tracked pairs at once.
 import { decodeEventLog, getAddress, type Address, type Hash, type Log } from "viem";
-import { computePrices, sideValue, type PriceSource, type Prices, type PricingConfig, type TokenPrice } from "./prices.ts";
+import {
+  computePrices,
+  sideValue,
+  type PriceSource,
+  type Prices,
+  type PricingConfig,
+  type TokenPrice,
+} from "./prices.ts";
 import { FEE_DENOMINATOR, FEE_NUMERATOR, uniswapV2PairAbi } from "./uniswapV2.ts";
 
 export const DAY = 86_400n;

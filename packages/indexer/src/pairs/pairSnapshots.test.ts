@@ -7,7 +7,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { stakingTokenAbi, stakingTokenBytecode } from "@poolnet/sdk";
-import { encodeFunctionData, getAddress, parseAbi, parseUnits, type Abi, type Address, type Hash, type Hex } from "viem";
+import {
+  encodeFunctionData,
+  getAddress,
+  parseAbi,
+  parseUnits,
+  type Abi,
+  type Address,
+  type Hash,
+  type Hex,
+} from "viem";
 import { startTestChain, type TestChain } from "../../../oracle-node/src/internal/testChain.ts";
 import { createDistributor } from "../distribute/distributor.ts";
 import { createInProcessQueue } from "../distribute/jobQueue.ts";
@@ -447,12 +456,36 @@ describe("Uniswap-v2 pair snapshots", () => {
           const sum = (f: (g: Group) => bigint) => swaps.reduce((s, g) => s + f(g), 0n);
           const count = (kind: Kind) => BigInt(inWindow.filter((g) => g.kind === kind).length);
           const what = `${at}: ${suffix || "epoch"}`;
-          assert.equal(BigInt(row[`volume0${suffix}`] as string), sum((g) => g.in[0] + g.out[0]), `${what} volume0`);
-          assert.equal(BigInt(row[`volume1${suffix}`] as string), sum((g) => g.in[1] + g.out[1]), `${what} volume1`);
-          assert.equal(BigInt(row[`fees0${suffix}`] as string), sum((g) => g.fees[0]), `${what} fees0`);
-          assert.equal(BigInt(row[`fees1${suffix}`] as string), sum((g) => g.fees[1]), `${what} fees1`);
-          close(row[`volume_usd${suffix}`], swaps.reduce((s, g) => s + g.valueUsd, 0), `${what} volume USD`);
-          close(row[`fees_usd${suffix}`], swaps.reduce((s, g) => s + g.feesUsd, 0), `${what} fees USD`);
+          assert.equal(
+            BigInt(row[`volume0${suffix}`] as string),
+            sum((g) => g.in[0] + g.out[0]),
+            `${what} volume0`,
+          );
+          assert.equal(
+            BigInt(row[`volume1${suffix}`] as string),
+            sum((g) => g.in[1] + g.out[1]),
+            `${what} volume1`,
+          );
+          assert.equal(
+            BigInt(row[`fees0${suffix}`] as string),
+            sum((g) => g.fees[0]),
+            `${what} fees0`,
+          );
+          assert.equal(
+            BigInt(row[`fees1${suffix}`] as string),
+            sum((g) => g.fees[1]),
+            `${what} fees1`,
+          );
+          close(
+            row[`volume_usd${suffix}`],
+            swaps.reduce((s, g) => s + g.valueUsd, 0),
+            `${what} volume USD`,
+          );
+          close(
+            row[`fees_usd${suffix}`],
+            swaps.reduce((s, g) => s + g.feesUsd, 0),
+            `${what} fees USD`,
+          );
           assert.equal(row[`swaps${suffix}`], BigInt(swaps.length), `${what} swaps`);
           assert.equal(row[`mints${suffix}`], count("mint"), `${what} mints`);
           assert.equal(row[`burns${suffix}`], count("burn"), `${what} burns`);
@@ -551,8 +584,16 @@ describe("Uniswap-v2 pair snapshots", () => {
           assert.equal(BigInt(row[`volume${suffix}`] as string), volume, `${what} volume`);
           const fees = swaps.reduce((s, g) => s + g.fees[side(g)]!, 0n);
           assert.equal(BigInt(row[`fees${suffix}`] as string), fees, `${what} fees`);
-          close(row[`volume_usd${suffix}`], swaps.reduce((s, g) => s + g.sideUsd[side(g)]!, 0), `${what} volume USD`);
-          close(row[`fees_usd${suffix}`], swaps.reduce((s, g) => s + g.sideFeesUsd[side(g)]!, 0), `${what} fees USD`);
+          close(
+            row[`volume_usd${suffix}`],
+            swaps.reduce((s, g) => s + g.sideUsd[side(g)]!, 0),
+            `${what} volume USD`,
+          );
+          close(
+            row[`fees_usd${suffix}`],
+            swaps.reduce((s, g) => s + g.sideFeesUsd[side(g)]!, 0),
+            `${what} fees USD`,
+          );
           assert.equal(row[`swaps${suffix}`], BigInt(swaps.length), `${what} swaps`);
         }
       }

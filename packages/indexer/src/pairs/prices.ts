@@ -53,7 +53,8 @@ export function computePrices(
   config: PricingConfig,
 ): Map<Address, TokenPrice> {
   const prices = new Map<Address, TokenPrice>();
-  for (const stablecoin of config.stablecoins) prices.set(stablecoin, { priceUsd: USD, source: "stablecoin", pairs: [] });
+  for (const stablecoin of config.stablecoins)
+    prices.set(stablecoin, { priceUsd: USD, source: "stablecoin", pairs: [] });
 
   /** Prices `token` through its pairs with a priced token of `anchors`; leaves it unpriced when none qualifies. */
   const priceThrough = (token: Address, anchors: ReadonlySet<Address>, source: PriceSource) => {

@@ -15,6 +15,8 @@ export type IndexerConfig = {
   intervalMs: number;
   /** Index what is due once, then exit. */
   once: boolean;
+  /** Where the service writes its metrics as JSON after each pass, for `poolnet status`; none without it. */
+  statusFile: string | undefined;
   help: boolean;
 };
 
@@ -33,6 +35,8 @@ embedded PGlite database (--data-dir; by default the directory "indexer" next to
   --offset N             blocks an epoch's end must be below the head (default ${DEFAULTS.finalizationOffset})
   --interval SECONDS     pause between passes (default ${DEFAULTS.intervalSeconds})
   --once                 index what is due, then exit
+  --status-file FILE     write the indexer's metrics (epochs by status, reorgs, RPC requests) there as JSON
+                         every pass, for poolnet status
   --help                 show this`;
 
 const wholeNumber = (value: string, option: string, minimum: number): number => {
@@ -56,6 +60,7 @@ export function parseIndexerArgs(args: readonly string[], env: NodeJS.ProcessEnv
         offset: { type: "string" },
         interval: { type: "string" },
         once: { type: "boolean", default: false },
+        "status-file": { type: "string" },
         help: { type: "boolean", default: false },
       },
     }));
@@ -71,6 +76,7 @@ export function parseIndexerArgs(args: readonly string[], env: NodeJS.ProcessEnv
     finalizationOffset: wholeNumber(values.offset ?? String(DEFAULTS.finalizationOffset), "--offset", 0),
     intervalMs: 0,
     once: values.once,
+    statusFile: values["status-file"],
     help: values.help,
   };
   if (config.help) return config;

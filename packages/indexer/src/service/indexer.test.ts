@@ -61,8 +61,13 @@ test("the command line: defaults, DATABASE_URL, and refusals", () => {
     finalizationOffset: 5,
     intervalMs: 5000,
     once: false,
+    statusFile: undefined,
     help: false,
   });
+  assert.equal(
+    parseIndexerArgs(["--deployment", "d.json", "--status-file", "/x/status.json"], {}).statusFile,
+    "/x/status.json",
+  );
   const env = { DATABASE_URL: "postgres://db/indexer" };
   assert.equal(parseIndexerArgs(["--deployment", "d.json"], env).databaseUrl, "postgres://db/indexer");
   assert.equal(parseIndexerArgs(["--deployment", "d.json"], env).dataDir, undefined);

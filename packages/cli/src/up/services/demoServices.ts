@@ -15,6 +15,7 @@ import type { ServiceSpec } from "./supervisor.ts";
 const sourceDirOf = (name: string) => dirname(fileURLToPath(import.meta.resolve(name)));
 const oracleNodeSrc = sourceDirOf("@poolnet/oracle-node");
 const keeperSrc = sourceDirOf("@poolnet/keeper");
+const indexerSrc = sourceDirOf("@poolnet/indexer");
 
 /** How the demo's nodes run: a price move of 0.5% starts a round, two quiet minutes do too. */
 export const DEMO_JOB = {
@@ -27,6 +28,9 @@ export const DEMO_JOB = {
 } as const;
 
 export const KEEPER_INTERVAL_SECONDS = 15;
+
+/** The local chain mines a block per transaction and never reorganizes: small epochs, a short offset. */
+export const DEMO_INDEXER = { epochSize: 10, finalizationOffset: 2, intervalSeconds: 2 } as const;
 
 export type DemoServicesOptions = {
   dataDir: string;
@@ -167,6 +171,31 @@ export async function demoServices(options: DemoServicesOptions): Promise<Servic
     env: { POOLNET_KEEPER_PRIVATE_KEY: devPrivateKeys([options.keeper.index])[0]! },
     health: { statusFile: `${keeperState}.status.json` },
     address: options.keeper.address,
+  });
+  const indexerStatus = join(servicesDir, "indexer", "status.json");
+  mkdirSync(dirname(indexerStatus), { recursive: true });
+  specs.push({
+    name: "indexer",
+    kind: "indexer",
+    description: "snapshots pools and feeds by finalized epoch into PGlite",
+    script: join(indexerSrc, "bin.ts"),
+    args: [
+      "--deployment",
+      options.deploymentPath,
+      "--rpc",
+      options.rpcUrl,
+      "--data-dir",
+      join(dataDir, "indexer"),
+      "--epoch-size",
+      String(DEMO_INDEXER.epochSize),
+      "--offset",
+      String(DEMO_INDEXER.finalizationOffset),
+      "--interval",
+      String(DEMO_INDEXER.intervalSeconds),
+      "--status-file",
+      indexerStatus,
+    ],
+    health: { statusFile: indexerStatus },
   });
   return specs;
 }

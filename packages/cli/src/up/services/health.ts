@@ -135,6 +135,32 @@ function probeKeeper(record: ServiceRecord, now: number, keeperIntervalSeconds: 
   return { health: "ok", detail };
 }
 
+type IndexerStatusFile = {
+  updatedAt: string;
+  intervalMs: number;
+  epochs: Record<string, number>;
+  reorgs: { total: number };
+  failedTicks: number;
+  lastError?: string;
+  rpcRequestsPerEpoch?: number;
+};
+
+function probeIndexer(record: ServiceRecord, now: number): Probe {
+  const path = record.health.statusFile!;
+  if (!existsSync(path)) return { health: "degraded", detail: "starting: has not written its status yet" };
+  const status = JSON.parse(readFileSync(path, "utf8")) as IndexerStatusFile;
+  const age = Math.round((now - Date.parse(status.updatedAt)) / 1000);
+  const { done = 0, failed = 0, queued = 0, building = 0 } = status.epochs;
+  const perEpoch =
+    status.rpcRequestsPerEpoch === undefined ? "" : `, ${status.rpcRequestsPerEpoch.toFixed(1)} RPC requests/epoch`;
+  const detail =
+    `${done} epochs done, ${queued + building} in progress, ${failed} failed, ${status.reorgs.total} reorgs` + perEpoch;
+  if (age > (status.intervalMs / 1000) * 3 + 10)
+    return { health: "degraded", detail: `${detail} (status ${age} s old)` };
+  if (failed > 0) return { health: "degraded", detail };
+  return { health: "ok", detail };
+}
+
 export type InspectOptions = { now?: number; timeoutMs?: number; keeperIntervalSeconds?: number };
 
 /** Each service's health; a service whose `up` is gone is "stopped", whatever its file said last. */
@@ -169,7 +195,9 @@ export async function inspectServices(file: ServicesFile, options: InspectOption
             ? await probePriceSource(record, timeoutMs)
             : record.kind === "oracle-node"
               ? await probeOracleNode(record, timeoutMs)
-              : probeKeeper(record, now, options.keeperIntervalSeconds ?? 15);
+              : record.kind === "indexer"
+                ? probeIndexer(record, now)
+                : probeKeeper(record, now, options.keeperIntervalSeconds ?? 15);
         return { ...base, ...probe };
       } catch (error) {
         // up a short while: still starting its server, not broken

@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync, renameSync, writeFileSync, type WriteStre
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export type ServiceKind = "price-source" | "oracle-node" | "keeper";
+export type ServiceKind = "price-source" | "oracle-node" | "keeper" | "indexer";
 
 export type ServiceSpec = {
   /** Unique, used in file names: "node-atlas". */
