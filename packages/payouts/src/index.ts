@@ -23,3 +23,30 @@ export {
   type FitBatchParameters,
   type FitBatchReturnType,
 } from "./batchSizer.ts";
+export {
+  CUMULATIVE_LEAF_ENCODING,
+  MAX_CUMULATIVE,
+  accumulate,
+  buildCumulativeState,
+  cumulativeBatchProof,
+  cumulativeLeafProof,
+  owedOf,
+  packCumulativeEntry,
+  type CumulativeBatchProof,
+  type CumulativeLeaf,
+  type CumulativeState,
+  type MinerCumulative,
+} from "./cumulativeState.ts";
+export { MAX_DIFFICULTY, checkShare, parseShareLine, shareLine, type Share, type ShareCheck } from "./shares.ts";
+export { ShareLedger, ShareLedgerError, type IngestResult } from "./shareLedger.ts";
+export { MAX_BODY_BYTES, shareRequestHandler } from "./shareServer.ts";
+export {
+  ScoringError,
+  pplnsLastShares,
+  pplnsWindow,
+  ppsAmounts,
+  prop,
+  proRata,
+  toMinerScores,
+  type Scores,
+} from "./scoring.ts";
