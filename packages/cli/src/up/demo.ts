@@ -61,6 +61,8 @@ type PoolPlan = {
   selfStake: bigint;
   isPrivate?: boolean;
   allowed?: number[];
+  /** Bad metadata on purpose: content breaking the rules, or content not matching the registered hash. */
+  metadata?: "malformed" | "mismatched";
   delegations: [delegator: number, amount: bigint][];
 };
 
@@ -103,6 +105,7 @@ export const DEMO_POOLS: readonly PoolPlan[] = [
     selfStake: tokens(10_000),
     isPrivate: true,
     allowed: [10],
+    metadata: "mismatched",
     delegations: [[10, tokens(75_000)]],
   },
   {
@@ -113,6 +116,7 @@ export const DEMO_POOLS: readonly PoolPlan[] = [
     commissionRate: 150_000,
     stakingLimit: tokens(300_000),
     selfStake: tokens(500),
+    metadata: "malformed",
     delegations: [],
   },
   {
@@ -158,12 +162,26 @@ export function clientsFor(request: RequestFn) {
   return { publicClient: publicClient as PublicClient, walletOf };
 }
 
-/** Metadata served inline as a data: URL, so any metadata proxy can fetch it and check its hash offline. */
+/**
+ * Metadata served inline as a data: URL, so any metadata proxy can fetch it and check its hash offline. Two pools
+ * publish bad metadata on purpose, so the "metadata unavailable" path is always there to see: one whose content
+ * breaks the rules (markup), one whose content does not match the hash registered on-chain.
+ */
 function metadataOf(plan: PoolPlan): { metaDataUrl: string; metaDataContentHash: Hex } {
-  const json = JSON.stringify({ name: plan.name, description: plan.description });
+  const slug = plan.name.toLowerCase();
+  const document: Record<string, string> = {
+    name: plan.name,
+    description: plan.metadata === "malformed" ? `<b>${plan.description}</b>` : plan.description,
+    website: `https://${slug}.pools.example`,
+    contact: `ops@${slug}.pools.example`,
+  };
+  const json = JSON.stringify(document);
+  // a mismatched pool registered the hash of an earlier version of its document, then changed the document
+  const hashed =
+    plan.metadata === "mismatched" ? JSON.stringify({ ...document, description: "an earlier text" }) : json;
   return {
     metaDataUrl: `data:application/json;base64,${Buffer.from(json).toString("base64")}`,
-    metaDataContentHash: keccak256(stringToHex(json)),
+    metaDataContentHash: keccak256(stringToHex(hashed)),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   createWalletClient,
   getContract,
   http,
+  keccak256,
   parseEther,
   type Address,
   type PublicClient,
@@ -144,6 +145,20 @@ describe("poolnet up", { timeout: 90_000 }, () => {
       assert.deepEqual(states.filter((state) => state === 1).length, 1, "one pool is Broken");
       assert.ok(new Set(infos.map((info) => info.commissionRate)).size >= 4, "commissions differ");
       assert.ok(new Set(infos.map((info) => info.stakingLimit)).size >= 4, "staking limits differ");
+      // metadata as data: URLs; one pool's content breaks the rules (markup), another's does not match its hash
+      const documents = infos.map((info) => {
+        const bytes = Buffer.from(info.metaDataUrl.replace("data:application/json;base64,", ""), "base64");
+        const matches = keccak256(bytes) === info.metaDataContentHash;
+        return { name: (JSON.parse(bytes.toString("utf8")) as { name: string }).name, matches, text: bytes.toString() };
+      });
+      assert.deepEqual(
+        documents.filter((document) => !document.matches).map((document) => document.name),
+        ["Cypress"],
+      );
+      assert.deepEqual(
+        documents.filter((document) => document.text.includes("<")).map((document) => document.name),
+        ["Drift"],
+      );
       const privatePools = pools.filter((_, i) => infos[i]!.isPrivate);
       assert.equal(privatePools.length, 1, "one pool is private");
       assert.equal(await registry.read.isDelegatorAllowed([privatePools[0]!, ALLOWED_DELEGATOR]), true);
