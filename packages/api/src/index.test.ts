@@ -16,6 +16,7 @@ test("exports", () => {
     "createMetadataProxy",
     "createMetadataProxyServer",
     "createRegistryResolver",
+    "createStoreReadModel",
     "defaultHttpConfig",
     "epochStatuses",
     "fetchMetadata",
@@ -23,6 +24,7 @@ test("exports", () => {
     "metadataUnavailableReasons",
     "poolGroups",
     "poolSortKeys",
+    "storeReadModelGaps",
     "validateMetadata",
   ]);
 });

@@ -34,6 +34,12 @@ export {
 } from "./readModel.ts";
 export { createMemoryReadModel, type MemoryReadModelData } from "./memoryReadModel.ts";
 export {
+  createStoreReadModel,
+  storeReadModelGaps,
+  type CreateStoreReadModelParameters,
+  type StoreReadModelChain,
+} from "./storeReadModel.ts";
+export {
   METADATA_FIELD_LIMITS,
   METADATA_MAX_BYTES,
   METADATA_URL_SCHEMES,

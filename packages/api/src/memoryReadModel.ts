@@ -61,8 +61,8 @@ export function createMemoryReadModel(data: MemoryReadModelData = {}): ReadModel
       return status;
     },
     async listPools(query) {
-      const matching = [...pools.values()].filter((pool) => matches(pool, query));
-      matching.sort(compareBy(query));
+      const matching = [...pools.values()].filter((pool) => matchesPoolQuery(pool, query));
+      matching.sort(comparePools(query));
       return {
         items: matching.slice(query.offset, query.offset + query.limit).map(summaryOf),
         total: matching.length,
@@ -129,7 +129,7 @@ export function createMemoryReadModel(data: MemoryReadModelData = {}): ReadModel
   };
 }
 
-function matches(pool: PoolSummary, query: PoolListQuery): boolean {
+export function matchesPoolQuery(pool: PoolSummary, query: PoolListQuery): boolean {
   return (
     (query.group === undefined || pool.group === query.group) &&
     (query.state === undefined || pool.state === query.state) &&
@@ -142,7 +142,7 @@ function matches(pool: PoolSummary, query: PoolListQuery): boolean {
   );
 }
 
-function compareBy({ sort, order }: PoolListQuery): (a: PoolSummary, b: PoolSummary) => number {
+export function comparePools({ sort, order }: PoolListQuery): (a: PoolSummary, b: PoolSummary) => number {
   const sign = order === "asc" ? 1 : -1;
   const amount = sort === "remainingCapacity" || sort === "totalStake";
   return (a, b) => {
@@ -165,7 +165,7 @@ function compareAmounts(a: string, b: string): number {
   return x === y ? 0 : x < y ? -1 : 1;
 }
 
-function summaryOf(pool: PoolDetail): PoolSummary {
+export function summaryOf(pool: PoolDetail): PoolSummary {
   return {
     pool: pool.pool,
     operator: pool.operator,
