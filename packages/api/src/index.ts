@@ -39,6 +39,7 @@ export {
   type CreateStoreReadModelParameters,
   type StoreReadModelChain,
 } from "./storeReadModel.ts";
+export { createChainReader, createStoreApi, type CreateStoreApiParameters } from "./serve.ts";
 export {
   METADATA_FIELD_LIMITS,
   METADATA_MAX_BYTES,

@@ -3,11 +3,11 @@
 //   [--interval SECONDS] [--once] [--status-file FILE]
 // Progress is a line on stdout per pass that did something; each error is one line on stderr. SIGINT and SIGTERM stop
 // after the pass under way.
-import { rename, writeFile } from "node:fs/promises";
 import { readDeployment } from "@poolnet/sdk";
 import { createRpcClient } from "./rpc/rpcClient.ts";
 import { parseIndexerArgs, USAGE } from "./service/config.ts";
 import { createIndexer } from "./service/indexer.ts";
+import { startIndexerService } from "./service/run.ts";
 import { openStore } from "./store/store.ts";
 
 const messageOf = (error: unknown) =>
@@ -20,18 +20,19 @@ async function main(): Promise<void> {
     return;
   }
   const deployment = await readDeployment(config.deploymentPath);
-  const rpc = createRpcClient({ endpoints: config.rpcUrls.length > 0 ? config.rpcUrls : [deployment.rpcUrl] });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const indexer = createIndexer({
-    store,
-    rpc,
-    deployment,
-    epochSize: config.epochSize,
-    finalizationOffset: config.finalizationOffset,
-    intervalMs: config.intervalMs,
-    log: (line) => (line.startsWith("error: ") ? console.error(line) : console.log(line)),
-  });
+  const log = (line: string) => (line.startsWith("error: ") ? console.error(line) : console.log(line));
   if (config.once) {
+    const rpc = createRpcClient({ endpoints: config.rpcUrls.length > 0 ? config.rpcUrls : [deployment.rpcUrl] });
+    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const indexer = createIndexer({
+      store,
+      rpc,
+      deployment,
+      epochSize: config.epochSize,
+      finalizationOffset: config.finalizationOffset,
+      intervalMs: config.intervalMs,
+      log,
+    });
     try {
       // catching up from far behind publishes at most 1,000 epochs a pass
       while ((await indexer.syncOnce()).published.length > 0);
@@ -44,35 +45,8 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const where = config.databaseUrl === undefined ? `PGlite in ${config.dataDir}` : "PostgreSQL";
-  console.log(`indexing ${deployment.registry} from block ${deployment.deployedAtBlock} into ${where}`);
-  indexer.start();
-  const statusFile = config.statusFile;
-  const writeStatus = async () => {
-    if (statusFile === undefined) return;
-    const metrics = await indexer.metrics();
-    const json = JSON.stringify(
-      { updatedAt: new Date().toISOString(), intervalMs: config.intervalMs, ...metrics },
-      (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value),
-    );
-    // atomic: a reader never sees half a file
-    await writeFile(`${statusFile}.tmp`, `${json}\n`);
-    await rename(`${statusFile}.tmp`, statusFile);
-  };
-  const statusTimer = setInterval(
-    () => void writeStatus().catch((error: unknown) => console.error(`status file: ${messageOf(error)}`)),
-    Math.max(config.intervalMs, 1000),
-  );
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(statusTimer);
-    void indexer
-      .stop()
-      .then(() => store.close())
-      .then(() => process.exit(0));
-  };
+  const service = await startIndexerService(config, deployment, log);
+  const shutdown = () => void service.stop().then(() => process.exit(0));
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
 }

@@ -42,6 +42,7 @@ test("exports", () => {
     "parseIndexerArgs",
     "poolRoundSamples",
     "readFeedStart",
+    "startIndexerService",
     "uniswapV2PairAbi",
     "writeFeedSnapshot",
     "writePairSnapshot",

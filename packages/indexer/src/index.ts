@@ -93,6 +93,7 @@ export {
   parseIndexerArgs,
   type IndexerConfig,
 } from "./service/config.ts";
+export { startIndexerService, type IndexerService } from "./service/run.ts";
 export {
   DEFAULT_MIN_LIQUIDITY_USD,
   PAIR_BUILDER,

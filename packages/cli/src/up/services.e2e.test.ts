@@ -130,6 +130,21 @@ describe("poolnet up: the oracle network", { timeout: 150_000 }, () => {
         45_000,
       );
       servicePids.push(...healthy.services.map((service) => service.pid!));
+      // the API runs in the indexer's process, over the same PGlite store
+      const servicesFile = JSON.parse(readFileSync(join(dataDir, "services.json"), "utf8")) as ServicesFile;
+      const indexerRecord = servicesFile.services.find((service) => service.name === "indexer")!;
+      const api = /serves the API at (http:\/\/\S+)/.exec(indexerRecord.description)![1]!;
+      const listed = await waitUntil(
+        "the API lists the pools of a done epoch",
+        async () => {
+          const response = await fetch(`${api}/pools?limit=10`);
+          const page = (await response.json()) as { items: { pool: string }[] };
+          return response.status === 200 && page.items.length === 5 ? page : undefined;
+        },
+        30_000,
+      );
+      assert.deepEqual(listed.items.map((item) => item.pool).sort(), [...pools].sort());
+      assert.equal((await fetch(`${api}/openapi.json`)).status, 200);
       const text = await status("status");
       // the indexer has published and built epochs of the demo chain
       const indexer = healthy.services.find((service) => service.name === "indexer")!;

@@ -15,7 +15,6 @@ import type { ServiceSpec } from "./supervisor.ts";
 const sourceDirOf = (name: string) => dirname(fileURLToPath(import.meta.resolve(name)));
 const oracleNodeSrc = sourceDirOf("@poolnet/oracle-node");
 const keeperSrc = sourceDirOf("@poolnet/keeper");
-const indexerSrc = sourceDirOf("@poolnet/indexer");
 
 /** How the demo's nodes run: a price move of 0.5% starts a round, two quiet minutes do too. */
 export const DEMO_JOB = {
@@ -174,12 +173,16 @@ export async function demoServices(options: DemoServicesOptions): Promise<Servic
   });
   const indexerStatus = join(servicesDir, "indexer", "status.json");
   mkdirSync(dirname(indexerStatus), { recursive: true });
+  const apiPort = await freePort();
   specs.push({
     name: "indexer",
     kind: "indexer",
-    description: "snapshots pools and feeds by finalized epoch into PGlite",
-    script: join(indexerSrc, "bin.ts"),
+    description: `snapshots pools and feeds by finalized epoch into PGlite; serves the API at http://127.0.0.1:${apiPort}`,
+    // PGlite allows one process per directory: the API runs in the indexer's process (indexerApi.ts)
+    script: fileURLToPath(new URL("./indexerApi.ts", import.meta.url)),
     args: [
+      "--api-port",
+      String(apiPort),
       "--deployment",
       options.deploymentPath,
       "--rpc",
