@@ -97,7 +97,8 @@ export function createMetadataCache({ store, rpc }: { store: Sql; rpc: RpcClient
       const pair = getAddress(address);
       const known = pairs.get(pair);
       if (known !== undefined) return known;
-      const found = await once(`pair ${pair}`, async (): Promise<PairTokens | undefined> => {
+      // keyed by block too: "no contract there yet" at one block is no answer for a later one (found by bench:indexer)
+      const found = await once(`pair ${pair} ${blockNumber}`, async (): Promise<PairTokens | undefined> => {
         const rows = await store.query<{ token0: Address; token1: Address }>(
           "SELECT token0, token1 FROM pair_metadata WHERE pair = $1",
           [pair],
