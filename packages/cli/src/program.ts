@@ -14,6 +14,7 @@ import { autoRedelegateCommand } from "./commands/autoRedelegate.ts";
 import { commissionCommand } from "./commands/commission.ts";
 import { economicsCommand } from "./commands/economics.ts";
 import { ownersCommand } from "./commands/owners.ts";
+import { payoutsCommand } from "./commands/payouts.ts";
 import { poolCommand } from "./commands/pool.ts";
 import { redelegateCommand, rewardsCommand, withdrawCommand } from "./commands/rewards.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -84,6 +85,7 @@ export async function createProgram({ withUp = true }: { withUp?: boolean } = {}
     .addCommand(autoRedelegateCommand())
     .addCommand(commissionCommand())
     .addCommand(ownersCommand())
+    .addCommand(payoutsCommand())
     .addCommand(economicsCommand());
   // commander's own errors (unknown command, missing argument) keep the one-line contract too
   const configure = (command: Command) => {

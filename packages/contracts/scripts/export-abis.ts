@@ -9,6 +9,8 @@ const CONTRACTS = [
   ["contracts/token/StakingToken.sol", "StakingToken"],
   ["contracts/owners/PoolOwners.sol", "PoolOwners"],
   ["contracts/oracle/FluxAggregator.sol", "FluxAggregator"],
+  ["contracts/payouts/ShareStatePayout.sol", "ShareStatePayout"],
+  ["contracts/payouts/CumulativeSharePayout.sol", "CumulativeSharePayout"],
   ["@openzeppelin/contracts/governance/TimelockController.sol", "TimelockController"],
   ["@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol", "ERC1967Proxy"],
 ] as const;

@@ -50,3 +50,21 @@ export {
   toMinerScores,
   type Scores,
 } from "./scoring.ts";
+export {
+  DEFAULT_BATCH_GAS_LIMIT,
+  checkPostedState,
+  isPaidAll,
+  payShareState,
+  type BatchProgress,
+  type PayShareStateParameters,
+  type PayShareStateReturnType,
+} from "./executor.ts";
+export { Journal, JournalError, type IntentRecord, type JournalRecord, type SettledRecord } from "./journal.ts";
+export {
+  ShareStateFileError,
+  readShareStateFile,
+  shareStateOf,
+  toShareStateFile,
+  writeShareStateFile,
+  type ShareStateFile,
+} from "./stateFile.ts";

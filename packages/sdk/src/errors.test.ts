@@ -18,6 +18,7 @@ import {
   RetryableError,
   describeContractError,
 } from "./errors.ts";
+import { cumulativeSharePayoutAbi, shareStatePayoutAbi } from "./generated/contracts.ts";
 import { ownersAbi, registryAbi } from "./internal/abi.ts";
 
 const pool: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -344,5 +345,39 @@ describe("describeContractError: other failures", () => {
     assert.equal(error.name, "ChainUnreachableError");
     assert.equal(error.details, "ECONNREFUSED");
     assert.equal(new InvalidInputError("x").name, "InvalidInputError");
+  });
+});
+
+describe("describeContractError: the payout contracts", () => {
+  for (const [name, abi] of [
+    ["ShareStatePayout", shareStatePayoutAbi],
+    ["CumulativeSharePayout", cumulativeSharePayoutAbi],
+  ] as const) {
+    test(`every custom error of ${name} has its own sentence`, () => {
+      const generic = (abi as readonly { type: string; name?: string; inputs?: readonly { type: string }[] }[])
+        .filter((item) => item.type === "error")
+        .filter((item) => {
+          const args = (item.inputs ?? []).map((input) => (input.type === "address" ? pool : 1n));
+          const data = encodeErrorResult({ abi, errorName: item.name, args } as never);
+          const error = describeContractError(
+            new ContractFunctionRevertedError({ abi: abi as never, data, functionName: "payBatch" }),
+          );
+          return error.message.startsWith("the contract refused:");
+        })
+        .map((item) => item.name);
+      assert.deepEqual(generic, []);
+    });
+  }
+
+  test("a share state's refusal reads as a sentence", () => {
+    const data = encodeErrorResult({
+      abi: shareStatePayoutAbi,
+      errorName: "ShareStatePayoutAlreadyPaid",
+      args: [3n, 7n],
+    });
+    const error = describeContractError(
+      new ContractFunctionRevertedError({ abi: shareStatePayoutAbi, data, functionName: "claim" }),
+    );
+    assert.equal(error.message, "leaf 7 of share state 3 is already paid");
   });
 });

@@ -10,6 +10,7 @@ import {
   SocketClosedError,
   TimeoutError,
   WebSocketRequestError,
+  zeroAddress,
   type Address,
 } from "viem";
 import { formatAmount, formatPpm } from "./internal/numbers.ts";
@@ -212,6 +213,72 @@ const contractErrors: Record<string, Describe> = {
     `${address(owner)} can withdraw ${amount(balance)} of token ${address(token)}, not ${amount(requested)}`,
   PoolOwnersPaymentFailed: ([wallet, value]) =>
     `the share sale's wallet ${address(wallet)} did not accept the ${ether(value)} contributed`,
+  ShareStatePayoutUnknownState: ([id]) => `there is no share state ${String(id)}`,
+  ShareStatePayoutClosed: ([id]) => `share state ${String(id)} is closed: what it did not pay was carried forward`,
+  ShareStatePayoutExpired: ([id, deadline]) =>
+    `share state ${String(id)} passed its deadline (${date(deadline)}): it pays no more, close it to carry the rest`,
+  ShareStatePayoutStillOpen: ([id, deadline, paidScore, totalScore]) =>
+    `share state ${String(id)} cannot close yet: ${String(paidScore)} of its ${String(totalScore)} score is paid ` +
+    `and its deadline is ${date(deadline)}`,
+  ShareStatePayoutZeroRoot: () => "the share state's Merkle root must not be zero",
+  ShareStatePayoutZeroTotalScore: () => "the share state's total score must be more than 0",
+  ShareStatePayoutZeroLeafCount: () => "the share state must have at least one miner",
+  ShareStatePayoutDeadlineNotInFuture: ([deadline, timestamp]) =>
+    `the deadline ${date(deadline)} is not after the chain's time, ${date(timestamp)}`,
+  ShareStatePayoutBudgetTooLarge: ([budget, max]) =>
+    `the share state's budget ${amount(budget)} is above the largest possible, ${amount(max)}`,
+  ShareStatePayoutBountiesExceedBudget: ([bounties, budget]) =>
+    `the bounties (${amount(bounties)}) are more than the share state's budget, ${amount(budget)}`,
+  ShareStatePayoutWrongValue: ([sent, expected]) =>
+    `the ETH sent (${ether(sent)}) must equal the amount posted (${ether(expected)}); send none with a token`,
+  ShareStatePayoutFundingShort: ([received, expected]) =>
+    `the contract received ${amount(received)} of the ${amount(expected)} tokens posted: fee-on-transfer tokens ` +
+    "are not supported",
+  ShareStatePayoutNotAToken: ([token]) => `there is no token contract at ${address(token)}`,
+  ShareStatePayoutEmptyBatch: ([id]) => `a batch of share state ${String(id)} must pay at least one miner`,
+  ShareStatePayoutInvalidProof: ([id]) =>
+    `the proof does not match share state ${String(id)}'s root: the leaves or proof are not of the posted state`,
+  ShareStatePayoutIndexOutOfRange: ([id, index, leafCount]) =>
+    `leaf ${String(index)} is not in share state ${String(id)}, which has ${String(leafCount)} miners`,
+  ShareStatePayoutAlreadyPaid: ([id, index]) => `leaf ${String(index)} of share state ${String(id)} is already paid`,
+  ShareStatePayoutNothingToPay: ([id]) => `every miner of that batch of share state ${String(id)} is already paid`,
+  ShareStatePayoutScoreExceedsTotal: ([id, paidScore, totalScore]) =>
+    `share state ${String(id)} would pay a score of ${String(paidScore)}, more than its posted total ` +
+    `${String(totalScore)}: the pool posted a wrong total`,
+  ShareStateLeavesInvalidFlags: ([words, count]) =>
+    `the proof flags (${String(words)} words) do not hold the ${String(count)} flags the multiproof needs`,
+  ShareStateLeavesInvalidMultiproof: () => "the multiproof is malformed: a proof element is missing or left over",
+  PayoutCreditsNothingToWithdraw: ([token, account]) =>
+    `${address(account)} has no payout credited in ${token === zeroAddress ? "ETH" : `token ${address(token)}`}`,
+  PayoutCreditsTransferFailed: ([token, to, value]) =>
+    `sending the credited ${amount(value)} ${token === zeroAddress ? "ETH" : `of token ${address(token)}`} to ` +
+    `${address(to)} failed`,
+  CumulativePayoutUnknownLedger: ([id]) => `there is no cumulative payout ledger ${String(id)}`,
+  CumulativePayoutNotThePool: ([id, caller, pool]) =>
+    `${address(caller)} is not the pool of ledger ${String(id)}: only ${address(pool)} may`,
+  CumulativePayoutZeroRoot: () => "the cumulative root must not be zero",
+  CumulativePayoutNoRoot: ([id]) => `ledger ${String(id)} has no root posted yet`,
+  CumulativePayoutUnderfunded: ([id, total, funded]) =>
+    `ledger ${String(id)} would owe ${amount(total)} but holds ${amount(funded)}: fund it first`,
+  CumulativePayoutTotalDecreased: ([id, total, previous]) =>
+    `ledger ${String(id)}'s total cannot go down, from ${amount(previous)} to ${amount(total)}`,
+  CumulativePayoutFundingTooLarge: ([funded, max]) =>
+    `the funding ${amount(funded)} is above the largest possible, ${amount(max)}`,
+  CumulativePayoutWrongValue: ([sent, expected]) =>
+    `the ETH sent (${ether(sent)}) must equal the amount (${ether(expected)}); send none with a token`,
+  CumulativePayoutFundingShort: ([received, expected]) =>
+    `the contract received ${amount(received)} of the ${amount(expected)} tokens sent: fee-on-transfer tokens are ` +
+    "not supported",
+  CumulativePayoutNotAToken: ([token]) => `there is no token contract at ${address(token)}`,
+  CumulativePayoutNothingToWithdraw: ([id]) => `ledger ${String(id)} holds no surplus over its total`,
+  CumulativePayoutStaleEpoch: ([id, epoch, current]) =>
+    `the batch was built against root ${String(epoch)} of ledger ${String(id)}, which is now at root ` +
+    `${String(current)}: rebuild it`,
+  CumulativePayoutEmptyBatch: ([id]) => `a batch of ledger ${String(id)} must pay at least one miner`,
+  CumulativePayoutInvalidProof: ([id]) => `the proof does not match ledger ${String(id)}'s current root`,
+  CumulativePayoutNothingToPay: ([id]) => `every miner of that batch of ledger ${String(id)} is already paid`,
+  CumulativePayoutExceedsTotal: ([id, paid, total]) =>
+    `ledger ${String(id)} would pay ${amount(paid)} in all, more than its total ${amount(total)}`,
   PoolVaultUnauthorized: ([caller]) => `${address(caller)} may not pay out of a pool vault: only the registry may`,
   ERC20InsufficientBalance: ([sender, balance, needed]) =>
     `${address(sender)} holds ${amount(balance)} tokens, needs ${amount(needed)}`,

@@ -330,6 +330,13 @@ export {
   type DeployPoolOwnersReturnType,
 } from "./deployPoolOwners.ts";
 export {
+  deployShareStatePayout,
+  type DeployShareStatePayoutErrorType,
+  type DeployShareStatePayoutReturnType,
+} from "./deployShareStatePayout.ts";
+export {
+  cumulativeSharePayoutAbi,
+  cumulativeSharePayoutBytecode,
   fluxAggregatorAbi,
   fluxAggregatorBytecode,
   poolOwnersAbi,
@@ -338,6 +345,8 @@ export {
   poolRegistryBytecode,
   poolVaultAbi,
   poolVaultBytecode,
+  shareStatePayoutAbi,
+  shareStatePayoutBytecode,
   stakingTokenAbi,
   stakingTokenBytecode,
 } from "./generated/contracts.ts";
