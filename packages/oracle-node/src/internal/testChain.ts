@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { devPrivateKeys } from "@poolnet/sdk";
-import { zeroAddress, type Address, type Hex } from "viem";
+import { zeroAddress, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   fluxAggregatorAbi,
@@ -82,10 +82,14 @@ export type FluxFixtureParameters = {
   funds?: bigint;
 };
 
-/** Deploys LINK and a FluxAggregator, adds the oracles (each its own admin) and funds it. */
+/**
+ * Deploys LINK and a FluxAggregator — ours, or another build of the same ABI such as Chainlink's — funds it and adds
+ * the oracles (each its own admin).
+ */
 export async function deployFluxFixture(
   chain: TestChain,
   parameters: FluxFixtureParameters = {},
+  contract: { abi: Abi; bytecode: Hex } = { abi: fluxAggregatorAbi, bytecode: fluxAggregatorBytecode },
 ): Promise<FluxFixture> {
   const oracleIndexes = parameters.oracleIndexes ?? [1, 2, 3];
   const paymentAmount = parameters.paymentAmount ?? 10n ** 15n;
@@ -104,8 +108,8 @@ export async function deployFluxFixture(
   const aggregator = (
     await mined(
       await wallet.deployContract({
-        abi: fluxAggregatorAbi,
-        bytecode: fluxAggregatorBytecode,
+        abi: contract.abi,
+        bytecode: contract.bytecode,
         args: [
           token,
           paymentAmount,
@@ -136,7 +140,7 @@ export async function deployFluxFixture(
   await mined(
     await wallet.writeContract({
       address: aggregator,
-      abi: fluxAggregatorAbi,
+      abi: contract.abi,
       functionName: "changeOracles",
       args: [
         [],
