@@ -4,11 +4,8 @@
 // Progress is a line on stdout per pass that did something; each error is one line on stderr. SIGINT and SIGTERM stop
 // after the pass under way.
 import { readDeployment } from "@poolnet/sdk";
-import { createRpcClient } from "./rpc/rpcClient.ts";
 import { parseIndexerArgs, USAGE } from "./service/config.ts";
-import { createIndexer } from "./service/indexer.ts";
-import { startIndexerService } from "./service/run.ts";
-import { openStore } from "./store/store.ts";
+import { openIndexer, startIndexerService } from "./service/run.ts";
 
 const messageOf = (error: unknown) =>
   ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message ?? String(error)).split("\n")[0];
@@ -22,17 +19,7 @@ async function main(): Promise<void> {
   const deployment = await readDeployment(config.deploymentPath);
   const log = (line: string) => (line.startsWith("error: ") ? console.error(line) : console.log(line));
   if (config.once) {
-    const rpc = createRpcClient({ endpoints: config.rpcUrls.length > 0 ? config.rpcUrls : [deployment.rpcUrl] });
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    const indexer = createIndexer({
-      store,
-      rpc,
-      deployment,
-      epochSize: config.epochSize,
-      finalizationOffset: config.finalizationOffset,
-      intervalMs: config.intervalMs,
-      log,
-    });
+    const { store, indexer } = await openIndexer(config, deployment, log);
     try {
       // catching up from far behind publishes at most 1,000 epochs a pass
       while ((await indexer.syncOnce()).published.length > 0);

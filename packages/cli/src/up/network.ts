@@ -48,6 +48,7 @@ import { FEED_SETTINGS, oraclePools, setUpFeeds } from "./feeds.ts";
 import { JournalError, openJournal, readJournal, replayJournal, type RequestFn, type RpcBlock } from "./journal.ts";
 import { startRpcServer } from "./rpc-server.ts";
 import { demoServices } from "./services/demoServices.ts";
+import { isAlive } from "./services/health.ts";
 import { SERVICES_FILE, startSupervisor, type Supervisor } from "./services/supervisor.ts";
 
 export type UpOptions = {
@@ -499,14 +500,5 @@ function unlockDataDir(paths: Paths): void {
     if (readFileSync(paths.lock, "utf8").trim() === String(process.pid)) rmSync(paths.lock);
   } catch {
     // no lock of ours to remove
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

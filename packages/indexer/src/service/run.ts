@@ -15,11 +15,12 @@ export type IndexerService = {
   stop(): Promise<void>;
 };
 
-export async function startIndexerService(
+/** The store opened and an indexer on it, as the configuration says; not started. */
+export async function openIndexer(
   config: IndexerConfig,
   deployment: Deployment,
   log: (line: string) => void,
-): Promise<IndexerService> {
+): Promise<{ store: Store; indexer: Indexer }> {
   const rpc = createRpcClient({ endpoints: config.rpcUrls.length > 0 ? config.rpcUrls : [deployment.rpcUrl] });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const indexer = createIndexer({
@@ -31,6 +32,15 @@ export async function startIndexerService(
     intervalMs: config.intervalMs,
     log,
   });
+  return { store, indexer };
+}
+
+export async function startIndexerService(
+  config: IndexerConfig,
+  deployment: Deployment,
+  log: (line: string) => void,
+): Promise<IndexerService> {
+  const { store, indexer } = await openIndexer(config, deployment, log);
   const where = config.databaseUrl === undefined ? `PGlite in ${config.dataDir}` : "PostgreSQL";
   log(`indexing ${deployment.registry} from block ${deployment.deployedAtBlock} into ${where}`);
   indexer.start();
