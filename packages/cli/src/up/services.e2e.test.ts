@@ -145,6 +145,8 @@ describe("poolnet up: the oracle network", { timeout: 150_000 }, () => {
       );
       assert.deepEqual(listed.items.map((item) => item.pool).sort(), [...pools].sort());
       assert.equal((await fetch(`${api}/openapi.json`)).status, 200);
+      // everything healthy: `status --check` exits 0 (execFile rejects on any other code)
+      await status("status", "--check");
       const text = await status("status");
       // the indexer has published and built epochs of the demo chain
       const indexer = healthy.services.find((service) => service.name === "indexer")!;

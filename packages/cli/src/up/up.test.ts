@@ -1,7 +1,7 @@
 // `poolnet up` end to end, as a real process over real HTTP: the demo network, a delegation surviving a restart,
 // a corrupt journal, a taken port.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -228,6 +228,13 @@ describe("poolnet up", { timeout: 90_000 }, () => {
       const { registry, token, owners } = registryOf(url, dataDir);
       assert.equal(await registry.read.getPoolCount(), 5n);
       assert.equal(await registry.read.getStake([firstPool, FREE_ACCOUNT]), parseEther("1234"));
+      // no services: no node answers the feeds, which `status --check` reports with exit code 1
+      const check = spawnSync(process.execPath, [join(cliDir, "src", "bin.ts"), "status", "--check"], {
+        env: { ...process.env, POOLNET_DATA_DIR: dataDir },
+        encoding: "utf8",
+      });
+      assert.equal(check.status, 1, check.stderr);
+      assert.match(check.stdout, /LINK\/USD .*○ down +no answer yet/);
       assert.equal(await owners.read.totalContributed(), parseEther("53.6"));
       assert.equal(await token.read.balanceOf([FREE_ACCOUNT]), balanceBeforeRestart);
     } finally {
