@@ -64,6 +64,7 @@ test("exports", () => {
     "getUndelegation",
     "listPools",
     "lockShares",
+    "openRecordLog",
     "parseAddress",
     "parseDeployment",
     "parseRate",

@@ -56,6 +56,7 @@ export {
   type PoolFromLogs,
   type RegistryFromLogs,
 } from "./registryLogs.ts";
+export { openRecordLog, type OpenRecordLogOptions, type RecordLog } from "./recordLog.ts";
 
 export {
   getPoolCount,

@@ -1,9 +1,7 @@
 // The keeper's own restart-safe state: an append-only JSON-lines file, each record fsynced before it counts. It holds
 // what exists only off-chain — every transaction the keeper signed, what became of it, and how far it has read the
 // registry's logs — so a keeper killed at any instant resends what it signed instead of signing the same work twice.
-import { open, readFile, truncate, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
-import { NonRetryableError } from "@poolnet/sdk";
+import { NonRetryableError, openRecordLog } from "@poolnet/sdk";
 import { getAddress, type Address, type Hash, type Hex } from "viem";
 
 /** The jobs the keeper runs, as they appear in its state, logs and status. */
@@ -72,17 +70,6 @@ const recordTypes = new Set(["sent", "outcome", "scanned"]);
  * never acted on: it is cut off. Any other unreadable line is a KeeperStateCorruptError.
  */
 export async function openKeeperState(path: string): Promise<KeeperState> {
-  let text = "";
-  let created = false;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    created = true;
-  }
-  const complete = text.lastIndexOf("\n") + 1;
-  if (complete < text.length) await truncate(path, Buffer.byteLength(text.slice(0, complete)));
-
   let scanned: bigint | undefined;
   const sent = new Map<Hash, SentRecord>();
   const outcomes = new Map<Hash, OutcomeRecord["status"]>();
@@ -101,39 +88,21 @@ export async function openKeeperState(path: string): Promise<KeeperState> {
     }
   };
 
-  text
-    .slice(0, complete)
-    .split("\n")
-    .forEach((line, i) => {
-      if (line.trim() === "") return;
-      let record: KeeperStateRecord;
-      try {
-        record = JSON.parse(line) as KeeperStateRecord;
-      } catch (cause) {
-        throw new KeeperStateCorruptError(`the keeper state ${path} is damaged at line ${i + 1}`, { cause });
-      }
-      if (typeof record !== "object" || record === null || !recordTypes.has(record.type)) {
-        throw new KeeperStateCorruptError(`the keeper state ${path} has an unknown record at line ${i + 1}`);
-      }
-      apply(record);
-    });
-
-  const file: FileHandle = await open(path, "a");
-  if (created) {
-    // a new file's name is durable only once its directory is synced
-    const directory = await open(dirname(path), "r");
-    await directory.sync().finally(() => directory.close());
-  }
-  // one append at a time, each after the fsync of the one before: records land whole and in order
-  let queue: Promise<void> = Promise.resolve();
-  const append = (record: KeeperStateRecord): Promise<void> => {
-    const write = queue.then(async () => {
-      await file.appendFile(`${JSON.stringify(record)}\n`, "utf8");
-      await file.sync();
-      apply(record);
-    });
-    queue = write.catch(() => undefined);
-    return write;
+  const log = await openRecordLog<KeeperStateRecord>(path, {
+    isRecord: (value): value is KeeperStateRecord =>
+      typeof value === "object" && value !== null && recordTypes.has((value as KeeperStateRecord).type),
+    corrupt: (problem, line, cause) =>
+      new KeeperStateCorruptError(
+        problem === "damaged"
+          ? `the keeper state ${path} is damaged at line ${line}`
+          : `the keeper state ${path} has an unknown record at line ${line}`,
+        { cause },
+      ),
+  });
+  log.records.forEach(apply);
+  const append = async (record: KeeperStateRecord): Promise<void> => {
+    await log.append(record);
+    apply(record);
   };
   const pending = () => [...sent.values()].filter((record) => !outcomes.has(record.hash));
   const at = () => new Date().toISOString();
@@ -152,9 +121,6 @@ export async function openKeeperState(path: string): Promise<KeeperState> {
     recordSent: (record) => append({ type: "sent", ...record, at: at() }),
     recordOutcome: (record) => append({ type: "outcome", ...record, at: at() }),
     recordScanned: (block) => append({ type: "scanned", block: block.toString(), at: at() }),
-    async close() {
-      await queue;
-      await file.close();
-    },
+    close: () => log.close(),
   };
 }

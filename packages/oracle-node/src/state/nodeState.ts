@@ -1,9 +1,7 @@
 // The node's own restart-safe state: an append-only JSON-lines file, each record fsynced before it counts, so that a
 // node killed at any instant and restarted knows every round it signed a submission for, and every request it signed
 // a fulfillment for, and never signs another; and where each runlog job's scan of request logs got to.
-import { open, readFile, truncate, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
-import { NonRetryableError } from "@poolnet/sdk";
+import { NonRetryableError, openRecordLog } from "@poolnet/sdk";
 import { getAddress, type Address, type Hash, type Hex } from "viem";
 
 /**
@@ -101,17 +99,6 @@ export type NodeState = {
  * so never acted on: it is cut off. Any other unreadable line is a NodeStateCorruptError.
  */
 export async function openNodeState(path: string): Promise<NodeState> {
-  let text = "";
-  let created = false;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    created = true;
-  }
-  const complete = text.lastIndexOf("\n") + 1;
-  if (complete < text.length) await truncate(path, Buffer.byteLength(text.slice(0, complete)));
-
   const rounds = new Map<Address, Set<number>>();
   const lastRounds = new Map<Address, number>();
   const fulfilled = new Set<string>();
@@ -150,37 +137,21 @@ export async function openNodeState(path: string): Promise<NodeState> {
     nonces.set(from, Math.max(nonces.get(from) ?? 0, record.nonce + 1));
   };
 
-  const lines = text.slice(0, complete).split("\n");
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let record: StateRecord;
-    try {
-      record = JSON.parse(line) as StateRecord;
-    } catch (cause) {
-      throw new NodeStateCorruptError(`the node state ${path} is damaged at line ${i + 1}`, { cause });
-    }
-    if (!RECORD_TYPES.includes(record.type)) {
-      throw new NodeStateCorruptError(`the node state ${path} has an unknown record at line ${i + 1}`);
-    }
-    apply(record);
+  const log = await openRecordLog<StateRecord>(path, {
+    isRecord: (value): value is StateRecord =>
+      typeof value === "object" && value !== null && RECORD_TYPES.includes((value as StateRecord).type),
+    corrupt: (problem, line, cause) =>
+      new NodeStateCorruptError(
+        problem === "damaged"
+          ? `the node state ${path} is damaged at line ${line}`
+          : `the node state ${path} has an unknown record at line ${line}`,
+        { cause },
+      ),
   });
-
-  const file: FileHandle = await open(path, "a");
-  if (created) {
-    // a new file's name is durable only once its directory is synced
-    const directory = await open(dirname(path), "r");
-    await directory.sync().finally(() => directory.close());
-  }
-  // appends one at a time: each waits for the fsync of the one before, so records land whole and in order
-  let queue: Promise<void> = Promise.resolve();
-  const append = (record: StateRecord): Promise<void> => {
-    const write = queue.then(async () => {
-      await file.appendFile(`${JSON.stringify(record)}\n`, "utf8");
-      await file.sync();
-      apply(record);
-    });
-    queue = write.catch(() => undefined);
-    return write;
+  log.records.forEach(apply);
+  const append = async (record: StateRecord): Promise<void> => {
+    await log.append(record);
+    apply(record);
   };
 
   return {
@@ -195,9 +166,6 @@ export async function openNodeState(path: string): Promise<NodeState> {
     recordFulfillment: (record) => append({ type: "fulfillment", ...record, at: new Date().toISOString() }),
     recordOutcome: (record) => append({ type: "outcome", ...record, at: new Date().toISOString() }),
     recordScan: (record) => append({ type: "scan", ...record, at: new Date().toISOString() }),
-    async close() {
-      await queue;
-      await file.close();
-    },
+    close: () => log.close(),
   };
 }
