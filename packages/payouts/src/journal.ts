@@ -1,7 +1,7 @@
 // The executor's intent journal: an append-only JSON-lines file, each record written in one `write` and fsynced
 // before the step it announces is taken. A crash can tear only the last record: opening cuts the file back to its
 // last whole line (a torn record was never acted on, since its fsync had not returned).
-import { open, readFile, type FileHandle } from "node:fs/promises";
+import { openRecordLog, type RecordLog } from "@poolnet/sdk";
 import type { Hex } from "viem";
 
 /** Written before a batch's transaction is sent: the signed transaction itself, so a restart can send it again. */
@@ -38,43 +38,26 @@ export class JournalError extends Error {
 }
 
 export class Journal {
-  readonly #file: FileHandle;
+  readonly #log: RecordLog<JournalRecord>;
   readonly #records: JournalRecord[];
 
-  private constructor(file: FileHandle, records: JournalRecord[]) {
-    this.#file = file;
-    this.#records = records;
+  private constructor(log: RecordLog<JournalRecord>) {
+    this.#log = log;
+    this.#records = [...log.records];
   }
 
   /** Opens (or creates) the journal at `path`, cutting a torn last record; a whole line that is not a record is an
    * error (the file was edited by hand): the executor will not guess what was sent. */
   static async open(path: string): Promise<Journal> {
-    const file = await open(path, "a+");
-    const text = await readFile(path, "utf8");
-    const whole = text.lastIndexOf("\n") + 1;
-    if (whole < text.length) {
-      await file.truncate(Buffer.byteLength(text.slice(0, whole)));
-      await file.sync();
-    }
-    const records: JournalRecord[] = [];
-    const lines = text.slice(0, whole).split("\n");
-    lines.pop();
-    for (const [i, line] of lines.entries()) {
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        await file.close();
-        throw new JournalError(`${path}:${i + 1}: not JSON`);
-      }
-      const type = (record as { type?: unknown } | null)?.type;
-      if (type !== "intent" && type !== "settled") {
-        await file.close();
-        throw new JournalError(`${path}:${i + 1}: not a journal record`);
-      }
-      records.push(record as JournalRecord);
-    }
-    return new Journal(file, records);
+    const log = await openRecordLog<JournalRecord>(path, {
+      isRecord: (value): value is JournalRecord => {
+        const type = (value as { type?: unknown } | null)?.type;
+        return type === "intent" || type === "settled";
+      },
+      corrupt: (problem, line) =>
+        new JournalError(`${path}:${line}: ${problem === "damaged" ? "not JSON" : "not a journal record"}`),
+    });
+    return new Journal(log);
   }
 
   records(): readonly JournalRecord[] {
@@ -94,14 +77,13 @@ export class Journal {
     return this.#records.filter((record) => record.type === "intent").length;
   }
 
-  /** Appends a record in one write and fsyncs it. */
+  /** Appends a record and fsyncs it. */
   async append(record: JournalRecord): Promise<void> {
-    await this.#file.appendFile(`${JSON.stringify(record)}\n`);
-    await this.#file.sync();
+    await this.#log.append(record);
     this.#records.push(record);
   }
 
-  async close(): Promise<void> {
-    await this.#file.close();
+  close(): Promise<void> {
+    return this.#log.close();
   }
 }
