@@ -31,6 +31,7 @@ test("exports", () => {
     "defaultEconomicsInputs",
     "delegate",
     "delegatorShare",
+    "deployFluxAggregator",
     "deployPoolOwners",
     "deployPoolnet",
     "deployShareStatePayout",

@@ -56,6 +56,12 @@ export {
   type PoolFromLogs,
   type RegistryFromLogs,
 } from "./registryLogs.ts";
+export {
+  deployFluxAggregator,
+  type DeployFluxAggregatorErrorType,
+  type DeployFluxAggregatorParameters,
+  type DeployFluxAggregatorReturnType,
+} from "./deployFluxAggregator.ts";
 export { openRecordLog, type OpenRecordLogOptions, type RecordLog } from "./recordLog.ts";
 
 export {

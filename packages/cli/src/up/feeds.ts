@@ -4,15 +4,13 @@
 import {
   bindOracle,
   formatTokenAmount,
-  fluxAggregatorAbi,
-  fluxAggregatorBytecode,
+  deployFluxAggregator,
   getOraclePool,
   getPoolInfo,
   listPools,
-  stakingTokenAbi,
   type Deployment,
 } from "@poolnet/sdk";
-import { getAddress, parseEther, zeroAddress, type Address, type Hex } from "viem";
+import { getAddress, parseEther, type Address } from "viem";
 import { clientsFor } from "./demo.ts";
 import type { RequestFn } from "./journal.ts";
 
@@ -73,11 +71,6 @@ export async function setUpFeeds(
 ): Promise<Record<string, Address>> {
   if (oracles.length === 0) throw new Error("no active pool has a dev account as its signing key: no oracle to add");
   const { publicClient, walletOf } = clientsFor(request);
-  const mined = async (hash: Hex) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new Error(`feed set-up transaction ${hash} reverted`);
-    return receipt;
-  };
   const owner = walletOf(deployer);
 
   for (const oracle of oracles) {
@@ -93,48 +86,20 @@ export async function setUpFeeds(
   const feeds: Record<string, Address> = {};
   const addresses = oracles.map((oracle) => oracle.signer);
   for (const { pair } of DEMO_FEEDS) {
-    const { contractAddress } = await mined(
-      await owner.deployContract({
-        abi: fluxAggregatorAbi,
-        bytecode: fluxAggregatorBytecode,
-        args: [
-          deployment.token,
-          FEED_SETTINGS.payment,
-          FEED_SETTINGS.timeout,
-          zeroAddress,
-          1n,
-          2n ** 200n,
-          FEED_SETTINGS.decimals,
-          pair.replace("/", " / "),
-        ],
-      }),
-    );
-    const aggregator = getAddress(contractAddress!);
-    // funded first: adding oracles needs a round of payments in reserve
-    await mined(
-      await owner.writeContract({
-        address: deployment.token,
-        abi: stakingTokenAbi,
-        functionName: "transferAndCall",
-        args: [aggregator, FEED_SETTINGS.funds, "0x"],
-      }),
-    );
     const quorum = Math.max(1, Math.ceil((addresses.length * 2) / 3));
-    await mined(
-      await owner.writeContract({
-        address: aggregator,
-        abi: fluxAggregatorAbi,
-        functionName: "changeOracles",
-        args: [
-          [],
-          addresses,
-          addresses.map(() => deployment.registry),
-          quorum,
-          addresses.length,
-          Math.min(FEED_SETTINGS.restartDelay, addresses.length - 1),
-        ],
-      }),
-    );
+    const { aggregator } = await deployFluxAggregator(owner, publicClient, {
+      token: deployment.token,
+      payment: FEED_SETTINGS.payment,
+      timeout: FEED_SETTINGS.timeout,
+      decimals: FEED_SETTINGS.decimals,
+      description: pair.replace("/", " / "),
+      funds: FEED_SETTINGS.funds,
+      oracles: addresses,
+      admins: addresses.map(() => deployment.registry),
+      minSubmissions: quorum,
+      maxSubmissions: addresses.length,
+      restartDelay: Math.min(FEED_SETTINGS.restartDelay, addresses.length - 1),
+    });
     feeds[pair] = aggregator;
     progress(
       `feed ${pair}: FluxAggregator ${aggregator}, ${addresses.length} oracles (${quorum} answer a round), ` +

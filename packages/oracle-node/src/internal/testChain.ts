@@ -2,15 +2,10 @@
 // a StakingToken as LINK and a funded FluxAggregator whose oracles are dev accounts.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { devPrivateKeys } from "@poolnet/sdk";
-import { zeroAddress, type Abi, type Address, type Hex } from "viem";
+import { deployFluxAggregator, devPrivateKeys } from "@poolnet/sdk";
+import type { Abi, Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import {
-  fluxAggregatorAbi,
-  fluxAggregatorBytecode,
-  stakingTokenAbi,
-  stakingTokenBytecode,
-} from "../../../sdk/src/generated/contracts.ts";
+import { stakingTokenAbi, stakingTokenBytecode } from "../../../sdk/src/generated/contracts.ts";
 import { startEdrChain, type EdrChain } from "../../../sdk/src/internal/edrChain.ts";
 
 export type TestChain = EdrChain & { rpcUrl: string; rpc(method: string, params?: unknown[]): Promise<unknown> };
@@ -89,7 +84,8 @@ export type FluxFixtureParameters = {
 export async function deployFluxFixture(
   chain: TestChain,
   parameters: FluxFixtureParameters = {},
-  contract: { abi: Abi; bytecode: Hex } = { abi: fluxAggregatorAbi, bytecode: fluxAggregatorBytecode },
+  /** Another build of the aggregator (Chainlink's); ours by default. */
+  contract?: { abi: Abi; bytecode: Hex },
 ): Promise<FluxFixture> {
   const oracleIndexes = parameters.oracleIndexes ?? [1, 2, 3];
   const paymentAmount = parameters.paymentAmount ?? 10n ** 15n;
@@ -105,53 +101,25 @@ export async function deployFluxFixture(
       }),
     )
   ).contractAddress!;
-  const aggregator = (
-    await mined(
-      await wallet.deployContract({
-        abi: contract.abi,
-        bytecode: contract.bytecode,
-        args: [
-          token,
-          paymentAmount,
-          parameters.timeout ?? 60,
-          zeroAddress,
-          1n,
-          2n ** 200n,
-          parameters.decimals ?? 8,
-          "LINK / USD",
-        ],
-      }),
-    )
-  ).contractAddress!;
   const oracles = devPrivateKeys(oracleIndexes).map((privateKey) => ({
     privateKey,
     address: privateKeyToAccount(privateKey).address,
   }));
   const addresses = oracles.map((oracle) => oracle.address);
-  // funded first: adding oracles needs the reserve for a round of payments
-  await mined(
-    await wallet.writeContract({
-      address: token,
-      abi: stakingTokenAbi,
-      functionName: "transferAndCall",
-      args: [aggregator, parameters.funds ?? paymentAmount * BigInt(oracles.length) * 1000n, "0x"],
-    }),
-  );
-  await mined(
-    await wallet.writeContract({
-      address: aggregator,
-      abi: contract.abi,
-      functionName: "changeOracles",
-      args: [
-        [],
-        addresses,
-        addresses,
-        parameters.minSubmissions ?? oracles.length,
-        parameters.maxSubmissions ?? oracles.length,
-        parameters.restartDelay ?? 0,
-      ],
-    }),
-  );
+  const { aggregator } = await deployFluxAggregator(wallet, chain.publicClient, {
+    token,
+    payment: paymentAmount,
+    timeout: parameters.timeout ?? 60,
+    decimals: parameters.decimals ?? 8,
+    description: "LINK / USD",
+    funds: parameters.funds ?? paymentAmount * BigInt(oracles.length) * 1000n,
+    oracles: addresses,
+    admins: addresses,
+    minSubmissions: parameters.minSubmissions ?? oracles.length,
+    maxSubmissions: parameters.maxSubmissions ?? oracles.length,
+    restartDelay: parameters.restartDelay ?? 0,
+    contract,
+  });
   return { token, aggregator, oracles, owner };
 }
 

@@ -2,8917 +2,8926 @@
 
 export const poolRegistryAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token_",
-        "type": "address"
+        internalType: "contract IERC20",
+        name: "token_",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "thawingPeriod_",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "thawingPeriod_",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "transferLockoutPeriod_",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "transferLockoutPeriod_",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "constructor"
+    stateMutability: "nonpayable",
+    type: "constructor",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "AddressEmptyCode",
-    "type": "error"
+    name: "AddressEmptyCode",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "implementation",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "implementation",
+        type: "address",
+      },
     ],
-    "name": "ERC1967InvalidImplementation",
-    "type": "error"
+    name: "ERC1967InvalidImplementation",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ERC1967NonPayable",
-    "type": "error"
+    inputs: [],
+    name: "ERC1967NonPayable",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "FailedCall",
-    "type": "error"
+    inputs: [],
+    name: "FailedCall",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "InvalidInitialization",
-    "type": "error"
+    inputs: [],
+    name: "InvalidInitialization",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "NotInitializing",
-    "type": "error"
+    inputs: [],
+    name: "NotInitializing",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "owner",
+        type: "address",
+      },
     ],
-    "name": "OwnableInvalidOwner",
-    "type": "error"
+    name: "OwnableInvalidOwner",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "OwnableUnauthorizedAccount",
-    "type": "error"
+    name: "OwnableUnauthorizedAccount",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryAutoDelegationNotEnabled",
-    "type": "error"
+    name: "PoolRegistryAutoDelegationNotEnabled",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryAutoDelegationWithoutStake",
-    "type": "error"
+    name: "PoolRegistryAutoDelegationWithoutStake",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "currentRate",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "currentRate",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "newRate",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "newRate",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "maxIncrease",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "maxIncrease",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryCommissionIncreaseTooLarge",
-    "type": "error"
+    name: "PoolRegistryCommissionIncreaseTooLarge",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "effectiveAt",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "effectiveAt",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryCommissionRateChangeNotDue",
-    "type": "error"
+    name: "PoolRegistryCommissionRateChangeNotDue",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryDelegatorNotAllowed",
-    "type": "error"
+    name: "PoolRegistryDelegatorNotAllowed",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "locked",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryExceedsLockedPenalties",
-    "type": "error"
+    name: "PoolRegistryExceedsLockedPenalties",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolRegistryExtensionCalledDirectly",
-    "type": "error"
+    inputs: [],
+    name: "PoolRegistryExtensionCalledDirectly",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryFeeExceedsAmount",
-    "type": "error"
+    name: "PoolRegistryFeeExceedsAmount",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "governor",
-        "type": "address"
+        internalType: "address",
+        name: "governor",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "delay",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "delay",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "thawingPeriod",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "thawingPeriod",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryGovernanceDelayTooShort",
-    "type": "error"
+    name: "PoolRegistryGovernanceDelayTooShort",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "governor",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "governor",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryGovernanceNotTimelocked",
-    "type": "error"
+    name: "PoolRegistryGovernanceNotTimelocked",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "implementation",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "implementation",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryIncompatibleUpgrade",
-    "type": "error"
+    name: "PoolRegistryIncompatibleUpgrade",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "stake",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "stake",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryInsufficientStake",
-    "type": "error"
+    name: "PoolRegistryInsufficientStake",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryInvalidPenaltyContract",
-    "type": "error"
+    name: "PoolRegistryInvalidPenaltyContract",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
+      },
     ],
-    "name": "PoolRegistryInvalidPoolData",
-    "type": "error"
+    name: "PoolRegistryInvalidPoolData",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "stakingLimit",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "stakingLimit",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "totalStake",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "totalStake",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryLimitBelowStake",
-    "type": "error"
+    name: "PoolRegistryLimitBelowStake",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "stakingLimit",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "stakingLimit",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "maxLimit",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "maxLimit",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryLimitTooLarge",
-    "type": "error"
+    name: "PoolRegistryLimitTooLarge",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryNotOperator",
-    "type": "error"
+    name: "PoolRegistryNotOperator",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryNotPenaltyContract",
-    "type": "error"
+    name: "PoolRegistryNotPenaltyContract",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryNotSigningAddress",
-    "type": "error"
+    name: "PoolRegistryNotSigningAddress",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryNothingToWithdraw",
-    "type": "error"
+    name: "PoolRegistryNothingToWithdraw",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryOracleAlreadyBound",
-    "type": "error"
+    name: "PoolRegistryOracleAlreadyBound",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryOracleNotBound",
-    "type": "error"
+    name: "PoolRegistryOracleNotBound",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryPenaltyContractListed",
-    "type": "error"
+    name: "PoolRegistryPenaltyContractListed",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "locked",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "selfStake",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "selfStake",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryPenaltyExceedsSelfStake",
-    "type": "error"
+    name: "PoolRegistryPenaltyExceedsSelfStake",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "selfStake",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "selfStake",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "minSelfStake",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "minSelfStake",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryPoolBroken",
-    "type": "error"
+    name: "PoolRegistryPoolBroken",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryPoolDisabled",
-    "type": "error"
+    name: "PoolRegistryPoolDisabled",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryPoolRetired",
-    "type": "error"
+    name: "PoolRegistryPoolRetired",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "rate",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "rate",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "maxRate",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "maxRate",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryRateTooHigh",
-    "type": "error"
+    name: "PoolRegistryRateTooHigh",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "operator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistrySelfStakeNotTransferable",
-    "type": "error"
+    name: "PoolRegistrySelfStakeNotTransferable",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "selfStakeAfter",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "selfStakeAfter",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "locked",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryStakeLockedInPenalties",
-    "type": "error"
+    name: "PoolRegistryStakeLockedInPenalties",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "totalStake",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "totalStake",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "stakingLimit",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "stakingLimit",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryStakingLimitExceeded",
-    "type": "error"
+    name: "PoolRegistryStakingLimitExceeded",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolRegistryTooManyPenaltyContracts",
-    "type": "error"
+    inputs: [],
+    name: "PoolRegistryTooManyPenaltyContracts",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolRegistryTooManyPools",
-    "type": "error"
+    inputs: [],
+    name: "PoolRegistryTooManyPools",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "transferLockoutPeriod",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "transferLockoutPeriod",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "thawingPeriod",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "thawingPeriod",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryTransferLockoutTooLong",
-    "type": "error"
+    name: "PoolRegistryTransferLockoutTooLong",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "releaseAt",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "releaseAt",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryTransferNotDue",
-    "type": "error"
+    name: "PoolRegistryTransferNotDue",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryTransferToSamePool",
-    "type": "error"
+    name: "PoolRegistryTransferToSamePool",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "releaseAt",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "releaseAt",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryUndelegationNotDue",
-    "type": "error"
+    name: "PoolRegistryUndelegationNotDue",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryUnknownCommissionRateChange",
-    "type": "error"
+    name: "PoolRegistryUnknownCommissionRateChange",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryUnknownPool",
-    "type": "error"
+    name: "PoolRegistryUnknownPool",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryUnknownTransfer",
-    "type": "error"
+    name: "PoolRegistryUnknownTransfer",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryUnknownUndelegation",
-    "type": "error"
+    name: "PoolRegistryUnknownUndelegation",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "PoolRegistryUnsupportedToken",
-    "type": "error"
+    name: "PoolRegistryUnsupportedToken",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "accounted",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "accounted",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolRegistryVaultFull",
-    "type": "error"
+    name: "PoolRegistryVaultFull",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolRegistryZeroAddress",
-    "type": "error"
+    inputs: [],
+    name: "PoolRegistryZeroAddress",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolRegistryZeroAmount",
-    "type": "error"
+    inputs: [],
+    name: "PoolRegistryZeroAmount",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ReentrancyGuardReentrantCall",
-    "type": "error"
+    inputs: [],
+    name: "ReentrancyGuardReentrantCall",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint8",
-        "name": "bits",
-        "type": "uint8"
+        internalType: "uint8",
+        name: "bits",
+        type: "uint8",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "SafeCastOverflowedUintDowncast",
-    "type": "error"
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "SafeERC20FailedOperation",
-    "type": "error"
+    name: "SafeERC20FailedOperation",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "UUPSUnauthorizedCallContext",
-    "type": "error"
+    inputs: [],
+    name: "UUPSUnauthorizedCallContext",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "slot",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "slot",
+        type: "bytes32",
+      },
     ],
-    "name": "UUPSUnsupportedProxiableUUID",
-    "type": "error"
+    name: "UUPSUnsupportedProxiableUUID",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "caller",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
     ],
-    "name": "AutoRewardsDelegated",
-    "type": "event"
+    name: "AutoRewardsDelegated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "AutoRewardsDelegationDisabled",
-    "type": "event"
+    name: "AutoRewardsDelegationDisabled",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "feePercentage",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "feePercentage",
+        type: "uint256",
+      },
     ],
-    "name": "AutoRewardsDelegationEnabled",
-    "type": "event"
+    name: "AutoRewardsDelegationEnabled",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "newRate",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "newRate",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "effectiveAt",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "effectiveAt",
+        type: "uint256",
+      },
     ],
-    "name": "CommissionRateChangeRequested",
-    "type": "event"
+    name: "CommissionRateChangeRequested",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "oldRate",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "oldRate",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "newRate",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "newRate",
+        type: "uint256",
+      },
     ],
-    "name": "CommissionRateChanged",
-    "type": "event"
+    name: "CommissionRateChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "Delegated",
-    "type": "event"
+    name: "Delegated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "fromPool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "fromPool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "toPool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "toPool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "releaseAt",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "releaseAt",
+        type: "uint256",
+      },
     ],
-    "name": "DelegationTransferred",
-    "type": "event"
+    name: "DelegationTransferred",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "bool",
-        "name": "allowed",
-        "type": "bool"
-      }
+        indexed: false,
+        internalType: "bool",
+        name: "allowed",
+        type: "bool",
+      },
     ],
-    "name": "DelegatorAllowListUpdated",
-    "type": "event"
+    name: "DelegatorAllowListUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "recipient",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
     ],
-    "name": "FeeRecipientChanged",
-    "type": "event"
+    name: "FeeRecipientChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "version",
-        "type": "uint64"
-      }
+        indexed: false,
+        internalType: "uint64",
+        name: "version",
+        type: "uint64",
+      },
     ],
-    "name": "Initialized",
-    "type": "event"
+    name: "Initialized",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "increase",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "increase",
+        type: "uint256",
+      },
     ],
-    "name": "MaxCommissionIncreaseChanged",
-    "type": "event"
+    name: "MaxCommissionIncreaseChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "string",
-        "name": "metaDataUrl",
-        "type": "string"
+        indexed: false,
+        internalType: "string",
+        name: "metaDataUrl",
+        type: "string",
       },
       {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "metaDataContentHash",
-        "type": "bytes32"
-      }
+        indexed: false,
+        internalType: "bytes32",
+        name: "metaDataContentHash",
+        type: "bytes32",
+      },
     ],
-    "name": "MetaDataUpdated",
-    "type": "event"
+    name: "MetaDataUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "MinSelfStakeChanged",
-    "type": "event"
+    name: "MinSelfStakeChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "OracleBound",
-    "type": "event"
+    name: "OracleBound",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "aggregator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "aggregator",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "OraclePaymentCollected",
-    "type": "event"
+    name: "OraclePaymentCollected",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "previousOwner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "previousOwner",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "newOwner",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "newOwner",
+        type: "address",
+      },
     ],
-    "name": "OwnershipTransferStarted",
-    "type": "event"
+    name: "OwnershipTransferStarted",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "previousOwner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "previousOwner",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "newOwner",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "newOwner",
+        type: "address",
+      },
     ],
-    "name": "OwnershipTransferred",
-    "type": "event"
+    name: "OwnershipTransferred",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "PenaltyContractAdded",
-    "type": "event"
+    name: "PenaltyContractAdded",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "PenaltyContractRemoved",
-    "type": "event"
+    name: "PenaltyContractRemoved",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "target",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PenaltyLocked",
-    "type": "event"
+    name: "PenaltyLocked",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PenaltyReturned",
-    "type": "event"
+    name: "PenaltyReturned",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "operator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "operator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PenaltyWrittenOff",
-    "type": "event"
+    name: "PenaltyWrittenOff",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolDisabled",
-    "type": "event"
+    name: "PoolDisabled",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolEnabled",
-    "type": "event"
+    name: "PoolEnabled",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "bool",
-        "name": "isPrivate",
-        "type": "bool"
-      }
+        indexed: false,
+        internalType: "bool",
+        name: "isPrivate",
+        type: "bool",
+      },
     ],
-    "name": "PoolPrivacyChanged",
-    "type": "event"
+    name: "PoolPrivacyChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "operator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "operator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "signingAddress",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "signingAddress",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "commissionRate",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "commissionRate",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "string",
-        "name": "metaDataUrl",
-        "type": "string"
+        indexed: false,
+        internalType: "string",
+        name: "metaDataUrl",
+        type: "string",
       },
       {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "metaDataContentHash",
-        "type": "bytes32"
-      }
+        indexed: false,
+        internalType: "bytes32",
+        name: "metaDataContentHash",
+        type: "bytes32",
+      },
     ],
-    "name": "PoolRegistered",
-    "type": "event"
+    name: "PoolRegistered",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "PoolRetired",
-    "type": "event"
+    name: "PoolRetired",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "rate",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "rate",
+        type: "uint256",
+      },
     ],
-    "name": "ProtocolFeeRateChanged",
-    "type": "event"
+    name: "ProtocolFeeRateChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "recipient",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "ProtocolFeesWithdrawn",
-    "type": "event"
+    name: "ProtocolFeesWithdrawn",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "protocolFee",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "protocolFee",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "commission",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "commission",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "toDelegators",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "toDelegators",
+        type: "uint256",
+      },
     ],
-    "name": "RewardsDistributed",
-    "type": "event"
+    name: "RewardsDistributed",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "RewardsRedelegated",
-    "type": "event"
+    name: "RewardsRedelegated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "RewardsWithdrawn",
-    "type": "event"
+    name: "RewardsWithdrawn",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "stakingLimit",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "stakingLimit",
+        type: "uint256",
+      },
     ],
-    "name": "StakingLimitChanged",
-    "type": "event"
+    name: "StakingLimitChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "fromPool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "fromPool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "toPool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "toPool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        indexed: false,
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "TransferFinalized",
-    "type": "event"
+    name: "TransferFinalized",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "releaseAt",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "releaseAt",
+        type: "uint256",
+      },
     ],
-    "name": "Undelegated",
-    "type": "event"
+    name: "Undelegated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "delegator",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        indexed: false,
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "UndelegationFinalized",
-    "type": "event"
+    name: "UndelegationFinalized",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "implementation",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "implementation",
+        type: "address",
+      },
     ],
-    "name": "Upgraded",
-    "type": "event"
+    name: "Upgraded",
+    type: "event",
   },
   {
-    "inputs": [],
-    "name": "MAX_PENALTY_CONTRACTS",
-    "outputs": [
+    inputs: [],
+    name: "MAX_PENALTY_CONTRACTS",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "MAX_PROTOCOL_FEE_RATE",
-    "outputs": [
+    inputs: [],
+    name: "MAX_PROTOCOL_FEE_RATE",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "PPM",
-    "outputs": [
+    inputs: [],
+    name: "PPM",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "REWARD_PRECISION",
-    "outputs": [
+    inputs: [],
+    name: "REWARD_PRECISION",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "UPGRADE_INTERFACE_VERSION",
-    "outputs": [
+    inputs: [],
+    name: "UPGRADE_INTERFACE_VERSION",
+    outputs: [
       {
-        "internalType": "string",
-        "name": "",
-        "type": "string"
-      }
+        internalType: "string",
+        name: "",
+        type: "string",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "acceptOracleAdmin",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "acceptOracleAdmin",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "acceptOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "acceptOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "addPenaltyContract",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "addPenaltyContract",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "autoDelegateRewards",
-    "outputs": [
+    name: "autoDelegateRewards",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "bindOracle",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "bindOracle",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "collectOraclePayment",
-    "outputs": [
+    name: "collectOraclePayment",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "delegate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "delegate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "disableAutoRewardsDedelegation",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "disableAutoRewardsDedelegation",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "disableAutoRewardsDelegation",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "disableAutoRewardsDelegation",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "disablePool",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "disablePool",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "distributeRewards",
-    "outputs": [
+    name: "distributeRewards",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "reward",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "reward",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "enableAutoRewardsDelegation",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "enableAutoRewardsDelegation",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "enablePool",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "enablePool",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "extension",
-    "outputs": [
+    inputs: [],
+    name: "extension",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "feeRecipient",
-    "outputs": [
+    inputs: [],
+    name: "feeRecipient",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "finalizeCommissionRateChange",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "finalizeCommissionRateChange",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "finalizeTransfer",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "finalizeTransfer",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256[]",
-        "name": "",
-        "type": "uint256[]"
-      }
+        internalType: "uint256[]",
+        name: "",
+        type: "uint256[]",
+      },
     ],
-    "name": "finalizeTransfers",
-    "outputs": [
+    name: "finalizeTransfers",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "finalized",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "finalized",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "finalizeUndelegate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "finalizeUndelegate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256[]",
-        "name": "ids",
-        "type": "uint256[]"
-      }
+        internalType: "uint256[]",
+        name: "ids",
+        type: "uint256[]",
+      },
     ],
-    "name": "finalizeUndelegations",
-    "outputs": [
+    name: "finalizeUndelegations",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "finalized",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "finalized",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "getAutoRewardsDelegation",
-    "outputs": [
+    name: "getAutoRewardsDelegation",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "enabled",
-        "type": "bool"
+        internalType: "bool",
+        name: "enabled",
+        type: "bool",
       },
       {
-        "internalType": "uint256",
-        "name": "feePercentage",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "feePercentage",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "getLockedInPenalties",
-    "outputs": [
+    name: "getLockedInPenalties",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "locked",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
     ],
-    "name": "getOraclePool",
-    "outputs": [
+    name: "getOraclePool",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "getPenaltyContracts",
-    "outputs": [
+    inputs: [],
+    name: "getPenaltyContracts",
+    outputs: [
       {
-        "internalType": "address[]",
-        "name": "targets",
-        "type": "address[]"
-      }
+        internalType: "address[]",
+        name: "targets",
+        type: "address[]",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "getPoolAccounting",
-    "outputs": [
+    name: "getPoolAccounting",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "accounted",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "accounted",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "rewardPerStake",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "rewardPerStake",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "rewardRemainder",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "rewardRemainder",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "commissionOwed",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "commissionOwed",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "protocolFeesOwed",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "protocolFeesOwed",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "getPoolCount",
-    "outputs": [
+    inputs: [],
+    name: "getPoolCount",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "getPoolInfo",
-    "outputs": [
+    name: "getPoolInfo",
+    outputs: [
       {
-        "components": [
+        components: [
           {
-            "internalType": "address",
-            "name": "operator",
-            "type": "address"
+            internalType: "address",
+            name: "operator",
+            type: "address",
           },
           {
-            "internalType": "address",
-            "name": "signingAddress",
-            "type": "address"
+            internalType: "address",
+            name: "signingAddress",
+            type: "address",
           },
           {
-            "internalType": "uint256",
-            "name": "commissionRate",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "commissionRate",
+            type: "uint256",
           },
           {
-            "internalType": "bool",
-            "name": "selfStakeSatisfied",
-            "type": "bool"
+            internalType: "bool",
+            name: "selfStakeSatisfied",
+            type: "bool",
           },
           {
-            "internalType": "enum IPoolRegistryTypes.PoolState",
-            "name": "state",
-            "type": "uint8"
+            internalType: "enum IPoolRegistryTypes.PoolState",
+            name: "state",
+            type: "uint8",
           },
           {
-            "internalType": "uint256",
-            "name": "stakingLimit",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "stakingLimit",
+            type: "uint256",
           },
           {
-            "internalType": "bool",
-            "name": "isPrivate",
-            "type": "bool"
+            internalType: "bool",
+            name: "isPrivate",
+            type: "bool",
           },
           {
-            "internalType": "string",
-            "name": "metaDataUrl",
-            "type": "string"
+            internalType: "string",
+            name: "metaDataUrl",
+            type: "string",
           },
           {
-            "internalType": "bytes32",
-            "name": "metaDataContentHash",
-            "type": "bytes32"
+            internalType: "bytes32",
+            name: "metaDataContentHash",
+            type: "bytes32",
           },
           {
-            "internalType": "uint256",
-            "name": "selfStake",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "selfStake",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "index",
-            "type": "uint256"
-          }
+            internalType: "uint256",
+            name: "index",
+            type: "uint256",
+          },
         ],
-        "internalType": "struct IPoolRegistryTypes.PoolInfo",
-        "name": "info",
-        "type": "tuple"
-      }
+        internalType: "struct IPoolRegistryTypes.PoolInfo",
+        name: "info",
+        type: "tuple",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "offset",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "offset",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "limit",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "limit",
+        type: "uint256",
+      },
     ],
-    "name": "getPools",
-    "outputs": [
+    name: "getPools",
+    outputs: [
       {
-        "internalType": "address[]",
-        "name": "pools",
-        "type": "address[]"
-      }
+        internalType: "address[]",
+        name: "pools",
+        type: "address[]",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "getRewards",
-    "outputs": [
+    name: "getRewards",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "rewards",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "rewards",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "getStake",
-    "outputs": [
+    name: "getStake",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "stake",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "stake",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "getTotalStake",
-    "outputs": [
+    name: "getTotalStake",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "total",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "pending",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "pending",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "getTransfer",
-    "outputs": [
+    name: "getTransfer",
+    outputs: [
       {
-        "components": [
+        components: [
           {
-            "internalType": "address",
-            "name": "fromPool",
-            "type": "address"
+            internalType: "address",
+            name: "fromPool",
+            type: "address",
           },
           {
-            "internalType": "address",
-            "name": "toPool",
-            "type": "address"
+            internalType: "address",
+            name: "toPool",
+            type: "address",
           },
           {
-            "internalType": "address",
-            "name": "delegator",
-            "type": "address"
+            internalType: "address",
+            name: "delegator",
+            type: "address",
           },
           {
-            "internalType": "uint256",
-            "name": "amount",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "amount",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "fee",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "fee",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "releaseAt",
-            "type": "uint256"
-          }
+            internalType: "uint256",
+            name: "releaseAt",
+            type: "uint256",
+          },
         ],
-        "internalType": "struct IPoolRegistryTypes.Transfer",
-        "name": "transfer",
-        "type": "tuple"
-      }
+        internalType: "struct IPoolRegistryTypes.Transfer",
+        name: "transfer",
+        type: "tuple",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "getUndelegation",
-    "outputs": [
+    name: "getUndelegation",
+    outputs: [
       {
-        "components": [
+        components: [
           {
-            "internalType": "address",
-            "name": "pool",
-            "type": "address"
+            internalType: "address",
+            name: "pool",
+            type: "address",
           },
           {
-            "internalType": "address",
-            "name": "delegator",
-            "type": "address"
+            internalType: "address",
+            name: "delegator",
+            type: "address",
           },
           {
-            "internalType": "uint256",
-            "name": "amount",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "amount",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "fee",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "fee",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "releaseAt",
-            "type": "uint256"
-          }
+            internalType: "uint256",
+            name: "releaseAt",
+            type: "uint256",
+          },
         ],
-        "internalType": "struct IPoolRegistryTypes.Undelegation",
-        "name": "undelegation",
-        "type": "tuple"
-      }
+        internalType: "struct IPoolRegistryTypes.Undelegation",
+        name: "undelegation",
+        type: "tuple",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "minSelfStake_",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "minSelfStake_",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "protocolFeeRate_",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "protocolFeeRate_",
+        type: "uint256",
       },
       {
-        "internalType": "address",
-        "name": "feeRecipient_",
-        "type": "address"
+        internalType: "address",
+        name: "feeRecipient_",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "owner_",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "owner_",
+        type: "address",
+      },
     ],
-    "name": "initialize",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "initialize",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "delegator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "delegator",
+        type: "address",
+      },
     ],
-    "name": "isDelegatorAllowed",
-    "outputs": [
+    name: "isDelegatorAllowed",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "allowed",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "allowed",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "isPenaltyContract",
-    "outputs": [
+    name: "isPenaltyContract",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "listed",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "listed",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "lockPenalty",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "lockPenalty",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "maxCommissionIncrease",
-    "outputs": [
+    inputs: [],
+    name: "maxCommissionIncrease",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "minSelfStake",
-    "outputs": [
+    inputs: [],
+    name: "minSelfStake",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
+        internalType: "address",
+        name: "sender",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
+      },
     ],
-    "name": "onTokenTransfer",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "onTokenTransfer",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "owner",
-    "outputs": [
+    inputs: [],
+    name: "owner",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "pendingOwner",
-    "outputs": [
+    inputs: [],
+    name: "pendingOwner",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "protocolFeeRate",
-    "outputs": [
+    inputs: [],
+    name: "protocolFeeRate",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "proxiableUUID",
-    "outputs": [
+    inputs: [],
+    name: "proxiableUUID",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "redelegateRewards",
-    "outputs": [
+    name: "redelegateRewards",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "string",
-        "name": "",
-        "type": "string"
+        internalType: "string",
+        name: "",
+        type: "string",
       },
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "name": "registerPool",
-    "outputs": [
+    name: "registerPool",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "removePenaltyContract",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "removePenaltyContract",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "renounceOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "renounceOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "requestCommissionRateChange",
-    "outputs": [
+    name: "requestCommissionRateChange",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "retirePool",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "retirePool",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "returnPenalty",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "returnPenalty",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "name": "setDelegatorAllowed",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setDelegatorAllowed",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "setFeeRecipient",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setFeeRecipient",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "setMaxCommissionIncrease",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setMaxCommissionIncrease",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "setMinSelfStake",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setMinSelfStake",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "name": "setPoolPrivate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setPoolPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "setProtocolFeeRate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setProtocolFeeRate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "setStakingLimit",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setStakingLimit",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "thawingPeriod",
-    "outputs": [
+    inputs: [],
+    name: "thawingPeriod",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "token",
-    "outputs": [
+    inputs: [],
+    name: "token",
+    outputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "transferDelegation",
-    "outputs": [
+    name: "transferDelegation",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "transferLockoutPeriod",
-    "outputs": [
+    inputs: [],
+    name: "transferLockoutPeriod",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "newOwner",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "newOwner",
+        type: "address",
+      },
     ],
-    "name": "transferOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "transferOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
     ],
-    "name": "undelegate",
-    "outputs": [
+    name: "undelegate",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "string",
-        "name": "",
-        "type": "string"
+        internalType: "string",
+        name: "",
+        type: "string",
       },
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "name": "updateMetaData",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "updateMetaData",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "newImplementation",
-        "type": "address"
+        internalType: "address",
+        name: "newImplementation",
+        type: "address",
       },
       {
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
+      },
     ],
-    "name": "upgradeToAndCall",
-    "outputs": [],
-    "stateMutability": "payable",
-    "type": "function"
+    name: "upgradeToAndCall",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "name": "withdrawProtocolFees",
-    "outputs": [
+    name: "withdrawProtocolFees",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "withdrawRewards",
-    "outputs": [
+    name: "withdrawRewards",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "name": "writeOffPenalty",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  }
+    name: "writeOffPenalty",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
 ] as const;
 
-export const poolRegistryBytecode = "0x6101206040523060e052348015610014575f5ffd5b5060405161b1d338038061b1d3833981016040819052610033916101c3565b8282826001600160a01b03831661005d576040516349e9de4360e11b815260040160405180910390fd5b81811061008a576040516232e18760e61b8152600481018290526024810183905260440160405180910390fd5b6001600160a01b0390921660805260a05260c0526040518390839083906100b0906101b6565b6001600160a01b03909316835260208301919091526040820152606001604051809103905ff0801580156100e6573d5f5f3e3d5ffd5b506001600160a01b0316610100526100fc610104565b505050610202565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156101545760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b03908116146101b35780546001600160401b0319166001600160401b0390811782556040519081527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50565b615e488061538b83390190565b5f5f5f606084860312156101d5575f5ffd5b83516001600160a01b03811681146101eb575f5ffd5b602085015160409095015190969495509392505050565b60805160a05160c05160e051610100516150ff61028c5f395f81816106dc015261292301525f818161342d0152818161345601526136db01525f61055301525f8181610ca60152818161277201528181612a750152612ad801525f8181610dd901528181611e8001528181612f0701528181612f41015281816134fc015261382501526150ff5ff3fe6080604052600436106104b6575f3560e01c806382dda22d1161026b578063c5f530af11610156578063e7f00647116100d1578063f22bb78511610087578063f522f8cf1161006d578063f522f8cf14610d8f578063fa337b1514610dae578063fc0c546a14610dc8575f5ffd5b8063f22bb78514610a96578063f2fde38b14610d70575f5ffd5b8063ea2a338f116100b7578063ea2a338f14610cfb578063eb82a1d514610d51578063f1c4a03714610716575f5ffd5b8063e7f0064714610a96578063e8635125146105a1575f5ffd5b8063d75629cf11610126578063def5041c1161010c578063def5041c146105a1578063e30c397814610ce7578063e74b981b146105a1575f5ffd5b8063d75629cf14610735578063dcaaa61b146105a1575f5ffd5b8063c5f530af14610c1b578063c624275214610c4e578063cdc747dd14610c95578063d28b1ebe14610cc8575f5ffd5b80639da4487c116101e6578063b13aa2d6116101b6578063bbe958371161019c578063bbe9583714610b5d578063bed7236814610b7c578063c16fe90714610b96575f5ffd5b8063b13aa2d614610735578063b2f4566a14610b43575f5ffd5b80639da4487c146107355780639de1322e14610735578063a4c0ed3614610acf578063ad3cb1cc14610aee575f5ffd5b80638da5cb5b1161023b57806391889d081161022157806391889d0814610a965780639998662f14610ab0578063999ad15e14610a96575f5ffd5b80638da5cb5b14610a4f5780638eec5d7014610a63575f5ffd5b806382dda22d1461099f5780638460bffd146109be57806387a63231146109dd57806389b4550d146105a1575f5ffd5b806332b529f6116103a55780635734013611610320578063715018a6116102d6578063779bcb9b116102bc578063779bcb9b1461094d57806379ba50971461096c5780637e2439a814610980575f5ffd5b8063715018a61461091a5780637364874d1461092e575f5ffd5b8063595aeb5011610306578063595aeb50146105a157806367cf42e3146109005780636bf32987146105a1575f5ffd5b8063573401361461089757806358f85880146108cd575f5ffd5b806342d86693116103755780634f1ef2861161035b5780634f1ef2861461085157806352d1902d1461086457806353bc008d14610878575f5ffd5b806342d86693146107f65780634690484014610815575f5ffd5b806332b529f6146107355780633d6aa5e11461074f5780633f3bb3661461076e57806341a8f4a1146107a1575f5ffd5b8063109c5c54116104355780631de9d9b6116104055780632983191d116103eb5780632983191d146106aa5780632d5537b0146106cb5780632d80caa514610716575f5ffd5b80631de9d9b6146106575780631e7ff8f614610676575f5ffd5b8063109c5c54146105f55780631404633c146106145780631450a7bf146106285780631807da28146105a1575f5ffd5b806305a9d19d1161048a5780630a68f31f116104705780630a68f31f146105a15780630d720bbc146105c0578063101c7b42146105d6575f5ffd5b806305a9d19d1461054257806306bfa93814610575575f5ffd5b80620d7959146104ba578063019e2729146104db578063026e402b146104fa57806302d4835a14610519575b5f5ffd5b3480156104c5575f5ffd5b506104d96104d4366004614775565b610dfb565b005b3480156104e6575f5ffd5b506104d96104f53660046147a8565b610e07565b348015610505575f5ffd5b506104d96105143660046147ef565b61119b565b348015610524575f5ffd5b5061052f62030d4081565b6040519081526020015b60405180910390f35b34801561054d575f5ffd5b5061052f7f000000000000000000000000000000000000000000000000000000000000000081565b348015610580575f5ffd5b5061059461058f366004614819565b6111b8565b60405161053991906148c8565b3480156105ac575f5ffd5b506104d96105bb366004614819565b6114b2565b3480156105cb575f5ffd5b5061052f620f424081565b3480156105e1575f5ffd5b5061052f6105f0366004614999565b6114bd565b348015610600575f5ffd5b5061052f61060f3660046149dc565b6114ce565b34801561061f575f5ffd5b5061052f602081565b348015610633575f5ffd5b50610647610642366004614a4d565b6114dd565b6040519015158152602001610539565b348015610662575f5ffd5b5061052f610671366004614819565b61157d565b348015610681575f5ffd5b50610695610690366004614819565b6115a7565b60408051928352602083019190915201610539565b3480156106b5575f5ffd5b506106be6115eb565b6040516105399190614a84565b3480156106d6575f5ffd5b506106fe7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610539565b348015610721575f5ffd5b5061052f610730366004614819565b61166d565b348015610740575f5ffd5b506104d96105bb366004614acf565b34801561075a575f5ffd5b5061052f6b033b2e3c9fd0803ce800000081565b348015610779575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342035461052f565b3480156107ac575f5ffd5b506106476107bb366004614819565b6001600160a01b03165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d6020526040902054151590565b348015610801575f5ffd5b5061052f610810366004614819565b611676565b348015610820575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434202546001600160a01b03166106fe565b6104d961085f366004614b13565b611840565b34801561086f575f5ffd5b5061052f61185b565b348015610883575f5ffd5b506106fe610892366004614c18565b611889565b3480156108a2575f5ffd5b506108b66108b1366004614a4d565b61189b565b604080519215158352602083019190915201610539565b3480156108d8575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342015461052f565b34801561090b575f5ffd5b5061052f61060f3660046147ef565b348015610925575f5ffd5b506104d961191d565b348015610939575f5ffd5b506104d9610948366004614c77565b611930565b348015610958575f5ffd5b5061052f610967366004614a4d565b61193d565b348015610977575f5ffd5b506104d9611a46565b34801561098b575f5ffd5b5061069561099a366004614a4d565b611aa4565b3480156109aa575f5ffd5b5061052f6109b9366004614a4d565b611aae565b3480156109c9575f5ffd5b5061052f6109d8366004614819565b611b11565b3480156109e8575f5ffd5b506109fc6109f7366004614acf565b611b33565b60405161053991905f60a0820190506001600160a01b0383511682526001600160a01b03602084015116602083015260408301516040830152606083015160608301526080830151608083015292915050565b348015610a5a575f5ffd5b506106fe611cef565b348015610a6e575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342055461052f565b348015610aa1575f5ffd5b506104d96104d43660046147ef565b348015610abb575f5ffd5b506104d9610aca366004614acf565b611d23565b348015610ada575f5ffd5b506104d9610ae9366004614cb5565b611e6d565b348015610af9575f5ffd5b50610b366040518060400160405280600581526020017f352e302e3000000000000000000000000000000000000000000000000000000081525081565b6040516105399190614d0d565b348015610b4e575f5ffd5b5061052f61060f366004614a4d565b348015610b68575f5ffd5b506106be610b77366004614d1f565b611f84565b348015610b87575f5ffd5b506104d96104d4366004614a4d565b348015610ba1575f5ffd5b50610bb5610bb0366004614acf565b6120c3565b60405161053991905f60c0820190506001600160a01b0383511682526001600160a01b0360208401511660208301526001600160a01b036040840151166040830152606083015160608301526080830151608083015260a083015160a083015292915050565b348015610c26575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342005461052f565b348015610c59575f5ffd5b50610c6d610c68366004614819565b612265565b604080519586526020860194909452928401919091526060830152608082015260a001610539565b348015610ca0575f5ffd5b5061052f7f000000000000000000000000000000000000000000000000000000000000000081565b348015610cd3575f5ffd5b506104d9610ce2366004614d3f565b612332565b348015610cf2575f5ffd5b506106fe61233a565b348015610d06575f5ffd5b506106fe610d15366004614819565b6001600160a01b039081165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e60205260409020541690565b348015610d5c575f5ffd5b5061052f610d6b3660046149dc565b612362565b348015610d7b575f5ffd5b506104d9610d8a366004614819565b612483565b348015610d9a575f5ffd5b5061052f610da9366004614d97565b612494565b348015610db9575f5ffd5b506104d9610948366004614dc9565b348015610dd3575f5ffd5b506106fe7f000000000000000000000000000000000000000000000000000000000000000081565b610e03612921565b5050565b5f610e1061295f565b805490915060ff68010000000000000000820416159067ffffffffffffffff165f81158015610e3c5750825b90505f8267ffffffffffffffff166001148015610e585750303b155b905081158015610e66575080155b15610e9d576040517ff92ee8a900000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b84547fffffffffffffffffffffffffffffffffffffffffffffffff00000000000000001660011785558315610efe5784547fffffffffffffffffffffffffffffffffffffffffffffff00ffffffffffffffff16680100000000000000001785555b6001600160a01b038716610f3e576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b62030d40881115610f8c576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810189905262030d4060248201526044015b60405180910390fd5b610f9586612987565b610f9e86612b04565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342008981557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342018990557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420280547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038a16179055620186a07f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420355604080518b815290517f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f236916020908290030190a16040518981527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200160405180910390a16040516001600160a01b038916907f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a2604051620186a081527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d5989060200160405180910390a15083156111905784547fffffffffffffffffffffffffffffffffffffffffffffff00ffffffffffffffff168555604051600181527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b505050505050505050565b6111a3612b15565b6111b08233836001612b9b565b610e03612f81565b61121160408051610160810182525f808252602082018190529181018290526060810182905290608082019081526020015f81526020015f15158152602001606081526020015f81526020015f81526020015f81525090565b5f61121b83612fab565b90505f7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b038581165f90815260069290920160209081526040808420865490931684529190528120546bffffffffffffffffffffffff1691507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420054604080516101608101825285546001600160a01b038082168352600188015416602083015274010000000000000000000000000000000000000000810463ffffffff16928201929092529184101560608301819052925060808201907e01000000000000000000000000000000000000000000000000000000000000900460ff166113655784547c0100000000000000000000000000000000000000000000000000000000900460ff161561135e5782611358576001611368565b5f611368565b6002611368565b60035b600381111561137957611379614834565b815260018501547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16602082015284547d010000000000000000000000000000000000000000000000000000000000900460ff16151560408201526007850180546060909201916113ed90614e0d565b80601f016020809104026020016040519081016040528092919081815260200182805461141990614e0d565b80156114645780601f1061143b57610100808354040283529160200191611464565b820191905f5260205f20905b81548152906001019060200180831161144757829003601f168201915b505050918352505060068501546020820152604081019390935292547801000000000000000000000000000000000000000000000000900463ffffffff166060909201919091525092915050565b6114ba612921565b50565b5f6114c6612921565b949350505050565b5f6114d7612921565b92915050565b5f5f6114e884612fab565b80549091507d010000000000000000000000000000000000000000000000000000000000900460ff161580611529575080546001600160a01b038481169116145b806114c6575050506001600160a01b039182165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342076020908152604080832093909416825291909152205460ff1690565b5f611586612b15565b61159861159283612fab565b83613028565b90506115a2612f81565b919050565b5f5f5f6115b384612fab565b60028101546008909101546bffffffffffffffffffffffff918216966c01000000000000000000000000909104909116945092505050565b60607f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200600c0180548060200260200160405190810160405280929190818152602001828054801561166357602002820191905f5260205f20905b81546001600160a01b03168152600190910190602001808311611645575b5050505050905090565b5f6115a2612921565b5f61167f612b15565b5f61168983612fab565b90506116958184613028565b506001600160a01b0383165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff166116f28383836131fa565b9350801561172d57600383015482546bffffffffffffffffffffffff166001600160a01b039091166c01000000000000000000000000021782555b82546001600160a01b0316330361178c57600583015461175f906fffffffffffffffffffffffffffffffff1685614e8b565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905593505b835f036117d6576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152336024820152604401610f83565b6002830180546bffffffffffffffffffffffff6c010000000000000000000000008083048216889003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90911617905561183585338661334e565b5050506115a2612f81565b611848613422565b611851826134f2565b610e0382826135cf565b5f6118646136d0565b507f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc90565b5f611892612921565b95945050505050565b5f5f6118a684612fab565b5050506001600160a01b038281165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832093851683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1692909101829052905b9250929050565b611925613732565b61192e5f61377d565b565b611938612921565b505050565b5f5f61194884612fab565b90505f6119558286613786565b6001600160a01b038681165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320898516845290915290208054608084015193945090926b033b2e3c9fd0803ce8000000926119ce926c0100000000000000000000000090041690614e9e565b82546119e891906bffffffffffffffffffffffff16614eb1565b6119f29190614ec8565b83549094506001600160a01b0390811690861603611a3d5760408201516005840154611a3091906fffffffffffffffffffffffffffffffff16614e8b565b611a3a9085614e8b565b93505b50505092915050565b3380611a5061233a565b6001600160a01b031614611a9b576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b6114ba8161377d565b5f5f611916612921565b5f611ab883612fab565b50506001600160a01b039182165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083209390941682529190915220546bffffffffffffffffffffffff1690565b5f611b1b82612fab565b600801546bffffffffffffffffffffffff1692915050565b611b726040518060a001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81525090565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420860209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103611c40576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101849052602401610f83565b6040518060a00160405280611c727f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b60050160a086901c63ffffffff1681548110611c9057611c90614f00565b5f91825260209182902001546001600160a01b039081168352959095168186015282516bffffffffffffffffffffffff90811660408084019190915295840151166060820152919093015167ffffffffffffffff166080909101525090565b5f807f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c1993005b546001600160a01b031692915050565b611d2b612b15565b5f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420860209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103611df9576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101839052602401610f83565b806040015167ffffffffffffffff16421015611e5a5760408082015190517f1d48f1080000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff9091166024820152604401610f83565b611e648282613abb565b506114ba612f81565b611e75612b15565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614611ed9576040517ff95c5666000000000000000000000000000000000000000000000000000000008152336004820152602401610f83565b60208114611f175781816040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610f83929190614f2d565b5f611f228284614f5b565b90506001600160a01b03811115611f695782826040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610f83929190614f2d565b611f758186865f612b9b565b50611f7e612f81565b50505050565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420554606090808410611fc5575050604080515f8152602081019091526114d7565b5f83611fd18684614e9e565b10611fe557611fe08486614e8b565b611fe7565b815b9050611ff38582614e9e565b67ffffffffffffffff81111561200b5761200b614ae6565b604051908082528060200260200182016040528015612034578160200160208202803683370190505b509250845b81811015611a3d577f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548290811061207457612074614f00565b5f918252602090912001546001600160a01b0316846120938884614e9e565b815181106120a3576120a3614f00565b6001600160a01b0390921660209283029190910190910152600101612039565b6040805160c0810182525f808252602080830182905282840182905260608084018390526080840183905260a084018390528583527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434209825284832085519182018652546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff169481019490945291929190036121be576040517fed83516800000000000000000000000000000000000000000000000000000000815260048101849052602401610f83565b6040518060c001604052806121f07f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b60050160a086901c63ffffffff168154811061220e5761220e614f00565b5f91825260209182902001546001600160a01b03168252017f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420060050160c086901c63ffffffff1681548110611c9057611c90614f00565b5f5f5f5f5f5f61227487612fab565b6002810154600382015460048301549293506bffffffffffffffffffffffff6c010000000000000000000000009092048216926001600160a01b038216926122d5927401000000000000000000000000000000000000000090041690614e8b565b6005909301546bffffffffffffffffffffffff90921697506001600160a01b031695509093506fffffffffffffffffffffffffffffffff808216935070010000000000000000000000000000000090910416905091939590929450565b611f7e612921565b5f807f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c00611d13565b5f61236b612b15565b5f5b8281101561247a575f84848381811061238857612388614f00565b9050602002013590505f6123b97f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b5f8381526008919091016020908152604091829020825160608101845290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff1692810192909252909150158061244e5750806040015167ffffffffffffffff1642105b1561245a575050612472565b6124648282613abb565b61246d84614f97565b935050505b60010161236d565b506114d7612f81565b61248b613d94565b6114ba81613dac565b5f61249d612b15565b5f6124a785612fab565b9050835f036124e2576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b83831115612526576040517ff93627260000000000000000000000000000000000000000000000000000000081526004810184905260248101859052604401610f83565b6001600160a01b0385165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff16808611156125d0576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201523360248201526044810182905260648101879052608401610f83565b82546001600160a01b031633036125f5576125f583886125f08985614e9e565b613e49565b6125ff8388613028565b505f61260c8484846131fa565b600385015490915061262e90899033908a8603906001600160a01b0316613eaf565b6002840180547fffffffffffffffff00000000000000000000000000000000000000000000000081166bffffffffffffffffffffffff8083168b900381169182176c010000000000000000000000007fffffffffffffffffffffffffffffffffffffffff000000000000000000000000909416909217839004811685900316909102178082555f91780100000000000000000000000000000000000000000000000090910463ffffffff169060186126e583614fce565b82546101009290920a63ffffffff818102199093169183160217909155865490821692503360c09290921b7bffffffff00000000000000000000000000000000000000000000000016780100000000000000000000000000000000000000000000000090910460a01b77ffffffff000000000000000000000000000000000000000016171795505f6127977f000000000000000000000000000000000000000000000000000000000000000042614e8b565b905060405180606001604052808a6bffffffffffffffffffffffff168152602001896bffffffffffffffffffffffff1681526020016127d583613f85565b67ffffffffffffffff1690527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342005f898152600891909101602090815260409182902083518154858401519585015167ffffffffffffffff1678010000000000000000000000000000000000000000000000000277ffffffffffffffffffffffffffffffffffffffffffffffff6bffffffffffffffffffffffff9788166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909316979093169690961717169390931790925580518b81529182018a9052810182905233906001600160a01b038c169089907f34d4f7be930d0bb834f41087796564e29732f31fece50be5078869a0bace39c19060600160405180910390a461290c8a338561334e565b50505050505061291a612f81565b9392505050565b7f0000000000000000000000000000000000000000000000000000000000000000365f80375f5f365f845af43d5f5f3e8061295a573d5ffd5b503d5ff35b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a006114d7565b806001600160a01b03163b5f036129d5576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b5f816001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015612a30575060408051601f3d908101601f19168201909252612a2d91810190614ff2565b60015b612a71576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b90507f00000000000000000000000000000000000000000000000000000000000000008111610e03576040517fb08347030000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602481018290527f00000000000000000000000000000000000000000000000000000000000000006044820152606401610f83565b612b0c613fd8565b6114ba81614016565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612b6e576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61192e60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614060565b5f612ba585612fab565b9050825f03612be0576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b612beb818686614067565b612bf58186613028565b506002810154600882015460018301546bffffffffffffffffffffffff928316926c01000000000000000000000000909204821691740100000000000000000000000000000000000000009091041685612c4f8385614e8b565b612c599190614e8b565b1115612ce75786612c6a8284614e8b565b60018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015260248301919091527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16604482015260648101869052608401610f83565b6001600160a01b038781165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938a168352929052908120805490916bffffffffffffffffffffffff90911690612d4c8684846131fa565b60028701549091505f908290612d81908b906c0100000000000000000000000090046bffffffffffffffffffffffff16614e8b565b612d8b9190614e9e565b90505f612d97886142a5565b90506bffffffffffffffffffffffff612db08284614e8b565b1115612e305760028801548c90612de69083906c0100000000000000000000000090046bffffffffffffffffffffffff16614e8b565b6040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b0390921660048301526024820152604481018b9052606401610f83565b612e528c8c612e3f8d88614e8b565b60038c01546001600160a01b0316613eaf565b612e5c8a88614e8b565b6002890180546bffffffffffffffffffffffff8581166c01000000000000000000000000027fffffffffffffffff0000000000000000000000000000000000000000000000009092169316929092179190911790556040518a81526001600160a01b038c811691908e16907fe5541a6b6103d4fa7e021ed54fad39c66f27a76bd13d374cf6240ae6bd0bb72b9060200160405180910390a38815612f3457612f2f6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168c8e8d6142d7565b612f68565b612f686001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168d8c614353565b612f738c8c8561334e565b505050505050505050505050565b61192e5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612b95565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342046020526040902080549091166115a2576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b5f5f6130348484613786565b8051925090505f82900361304b575f9150506114d7565b60808101516001600160a01b0316600385015560a0810151600485015560408101516005850180545f906130929084906fffffffffffffffffffffffffffffffff16615009565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555080602001518460050160108282829054906101000a90046fffffffffffffffffffffffffffffffff166130fb9190615009565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508184600201600c8282829054906101000a90046bffffffffffffffffffffffff1661315c9190615031565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550826001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d838360200151846040015185606001516040516131eb949392919093845260208401929092526040830152606082015260800190565b60405180910390a25092915050565b5f815f0361320957505f61291a565b825460038501545f91613238916001600160a01b036c0100000000000000000000000090920482169116615055565b61324b906001600160a01b031684614eb1565b90506132636b033b2e3c9fd0803ce800000082614ec8565b91505f61327c6b033b2e3c9fd0803ce800000084614eb1565b6132869083614e9e565b905080156133455760038601545f906132c69083907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16614e8b565b90506bffffffffffffffffffffffff81111561330a5780876004015f8282546132ef9190614e8b565b90915550506003870180546001600160a01b03169055613343565b6003870180546001600160a01b0316740100000000000000000000000000000000000000006bffffffffffffffffffffffff8416021790555b505b50509392505050565b805f0361335a57505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b8360405161339f91815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b158015613407575f5ffd5b505af1158015613419573d5f5f3e3d5ffd5b50505050505050565b306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614806134bb57507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166134af7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc546001600160a01b031690565b6001600160a01b031614155b1561192e576040517fe07c8dba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6134fa613d94565b7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316816001600160a01b031663fc0c546a6040518163ffffffff1660e01b8152600401602060405180830381865afa158015613560573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906135849190615074565b6001600160a01b0316146114ba576040517f1c5ec5f70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b816001600160a01b03166352d1902d6040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015613629575060408051601f3d908101601f1916820190925261362691810190614ff2565b60015b61366a576040517f4c9c8ce30000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc81146136c6576040517faa1d49a400000000000000000000000000000000000000000000000000000000815260048101829052602401610f83565b6119388383614384565b306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461192e576040517fe07c8dba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b3361373b611cef565b6001600160a01b03161461192e576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610f83565b6114ba816143d9565b6137b96040518060c001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b03908116608083015260028401546040517f70a0823100000000000000000000000000000000000000000000000000000000815284831660048201526c010000000000000000000000009091046bffffffffffffffffffffffff16915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa15801561386c573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906138909190614ff2565b90508181116138a05750506114d7565b600385015460048601546138da917401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1690614e8b565b60a08401525f6138ea8383614e9e565b90505f6138f6876142a5565b61390c856bffffffffffffffffffffffff614e9e565b6139169190614e9e565b905080821115613924578091505b8185527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420154620f4240906139589084614eb1565b6139629190614ec8565b602086018190528754620f4240917401000000000000000000000000000000000000000090910463ffffffff169061399a9085614e9e565b6139a49190614eb1565b6139ae9190614ec8565b6040860181905260208601516139c49084614e9e565b6139ce9190614e9e565b606086015260028701546bffffffffffffffffffffffff165f819003613a1257856060015186604001818151613a049190614e8b565b9052505f6060870152613ab0565b606086015115613ab0575f8660a001516b033b2e3c9fd0803ce80000008860600151613a3e9190614eb1565b613a489190614e8b565b90505f613a558383614ec8565b60808901519091505f90613a70906001600160a01b03614e9e565b905080821115613a7e578091505b8189608001818151613a909190614e8b565b905250613a9d8483614eb1565b613aa79084614e9e565b60a08a01525050505b505050505092915050565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434208602052604081208190557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548492919063ffffffff60a085901c16908110613b2b57613b2b614f00565b5f91825260208083209091015485516001600160a01b039091168084527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420483526040842060020180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff908116959095039094160292909217909155908501518551919350613bda9161508f565b6bffffffffffffffffffffffff169050826001600160a01b0316826001600160a01b0316867f4c22bf43a6352db2ee123dcc2cb8627db05983c652a911e501dccaa252b80fa7875f0151886020015133604051613c66939291906bffffffffffffffffffffffff93841681529190921660208201526001600160a01b0391909116604082015260600190565b60405180910390a4818115613cec576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0385811660048301526024820184905282169063c4076876906044015f604051808303815f87803b158015613cd5575f5ffd5b505af1158015613ce7573d5f5f3e3d5ffd5b505050505b60208501516bffffffffffffffffffffffff1615613d8c5760208501516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526bffffffffffffffffffffffff90911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015613d75575f5ffd5b505af1158015613d87573d5f5f3e3d5ffd5b505050505b505050505050565b613d9c613732565b61192e613da7611cef565b612987565b613db4613732565b7f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c0080547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081178255613e10611cef565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a35050565b60088301546bffffffffffffffffffffffff1680821015611f7e576040517f1fe8a9070000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024810183905260448101829052606401610f83565b815f03613f01576001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938716835292905290812055611f7e565b6040805180820182526bffffffffffffffffffffffff93841681526001600160a01b0392831660208083019182529684165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342068852838120968516815295909652932092519351166c01000000000000000000000000029216919091179055565b5f67ffffffffffffffff821115613fd457604080517f6dfcc650000000000000000000000000000000000000000000000000000000008152600481019190915260248101839052604401610f83565b5090565b613fe0614429565b61192e576040517fd7e6bcf800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61401e613fd8565b6001600160a01b038116611a9b576040517f1e4fbdf70000000000000000000000000000000000000000000000000000000081525f6004820152602401610f83565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff166141365782547e01000000000000000000000000000000000000000000000000000000000000900460ff16156140f9576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b82546001600160a01b039081169082168190036141535750505050565b83547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200907d010000000000000000000000000000000000000000000000000000000000900460ff1680156141ce57506001600160a01b038085165f90815260078301602090815260408083209387168352929052205460ff16155b15614218576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b03808616600483015284166024820152604401610f83565b6001600160a01b038085165f90815260068301602090815260408083209386168352929052205481546bffffffffffffffffffffffff9091169080821015613419576040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810183905260448101829052606401610f83565b60088101545f906114d7906bffffffffffffffffffffffff808216916c01000000000000000000000000900416614e8b565b6040516001600160a01b038481166024830152838116604483015260648201839052611f7e9186918216906323b872dd906084015b604051602081830303815290604052915060e01b6020820180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff8381831617835250505050614447565b6040516001600160a01b0383811660248301526044820183905261193891859182169063a9059cbb9060640161430c565b61438d826144cc565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a28051156143d1576119388282614573565b610e036145dc565b7f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c0080547fffffffffffffffffffffffff0000000000000000000000000000000000000000168155610e0382614614565b5f61443261295f565b5468010000000000000000900460ff16919050565b5f5f60205f8451602086015f885af180614466576040513d5f823e3d81fd5b50505f513d9150811561447d57806001141561448a565b6001600160a01b0384163b155b15611f7e576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610f83565b806001600160a01b03163b5f0361451a576040517f4c9c8ce30000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0392909216919091179055565b60605f5f846001600160a01b03168460405161458f91906150b3565b5f60405180830381855af49150503d805f81146145c7576040519150601f19603f3d011682016040523d82523d5f602084013e6145cc565b606091505b509150915061189285838361469c565b341561192e576040517fb398979f00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c19930080547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b03848116918217845560405192169182907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a3505050565b6060826146b1576146ac82614711565b61291a565b81511580156146c857506001600160a01b0384163b155b1561470a576040517f9996b3150000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610f83565b508061291a565b80511561472057805160208201fd5b6040517fd6bda27500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b03811681146114ba575f5ffd5b803580151581146115a2575f5ffd5b5f5f60408385031215614786575f5ffd5b823561479181614752565b915061479f60208401614766565b90509250929050565b5f5f5f5f608085870312156147bb575f5ffd5b843593506020850135925060408501356147d481614752565b915060608501356147e481614752565b939692955090935050565b5f5f60408385031215614800575f5ffd5b823561480b81614752565b946020939093013593505050565b5f60208284031215614829575f5ffd5b813561291a81614752565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60048110614896577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b602081526148e26020820183516001600160a01b03169052565b5f60208301516148fd60408401826001600160a01b03169052565b5060408301516060830152606083015161491b608084018215159052565b50608083015161492e60a0840182614861565b5060a083015160c083015260c083015161494c60e084018215159052565b5060e083015161016061010084015261496961018084018261489a565b90506101008401516101208401526101208401516101408401526101408401516101608401528091505092915050565b5f5f5f5f608085870312156149ac575f5ffd5b84356149b781614752565b935060208501356149c781614752565b93969395505050506040820135916060013590565b5f5f602083850312156149ed575f5ffd5b823567ffffffffffffffff811115614a03575f5ffd5b8301601f81018513614a13575f5ffd5b803567ffffffffffffffff811115614a29575f5ffd5b8560208260051b8401011115614a3d575f5ffd5b6020919091019590945092505050565b5f5f60408385031215614a5e575f5ffd5b8235614a6981614752565b91506020830135614a7981614752565b809150509250929050565b602080825282518282018190525f918401906040840190835b81811015614ac45783516001600160a01b0316835260209384019390920191600101614a9d565b509095945050505050565b5f60208284031215614adf575f5ffd5b5035919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b5f5f60408385031215614b24575f5ffd5b8235614b2f81614752565b9150602083013567ffffffffffffffff811115614b4a575f5ffd5b8301601f81018513614b5a575f5ffd5b803567ffffffffffffffff811115614b7457614b74614ae6565b604051601f19603f601f19601f8501160116810181811067ffffffffffffffff82111715614ba457614ba4614ae6565b604052818152828201602001871015614bbb575f5ffd5b816020840160208301375f602083830101528093505050509250929050565b5f5f83601f840112614bea575f5ffd5b50813567ffffffffffffffff811115614c01575f5ffd5b602083019150836020828501011115611916575f5ffd5b5f5f5f5f5f60808688031215614c2c575f5ffd5b8535614c3781614752565b945060208601359350604086013567ffffffffffffffff811115614c59575f5ffd5b614c6588828901614bda565b96999598509660600135949350505050565b5f5f5f60608486031215614c89575f5ffd5b8335614c9481614752565b92506020840135614ca481614752565b929592945050506040919091013590565b5f5f5f5f60608587031215614cc8575f5ffd5b8435614cd381614752565b935060208501359250604085013567ffffffffffffffff811115614cf5575f5ffd5b614d0187828801614bda565b95989497509550505050565b602081525f61291a602083018461489a565b5f5f60408385031215614d30575f5ffd5b50508035926020909101359150565b5f5f5f5f60608587031215614d52575f5ffd5b8435614d5d81614752565b9350602085013567ffffffffffffffff811115614d78575f5ffd5b614d8487828801614bda565b9598909750949560400135949350505050565b5f5f5f60608486031215614da9575f5ffd5b8335614db481614752565b95602085013595506040909401359392505050565b5f5f5f60608486031215614ddb575f5ffd5b8335614de681614752565b92506020840135614df681614752565b9150614e0460408501614766565b90509250925092565b600181811c90821680614e2157607f821691505b602082108103614e58577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b808201808211156114d7576114d7614e5e565b818103818111156114d7576114d7614e5e565b80820281158282048414176114d7576114d7614e5e565b5f82614efb577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b60208152816020820152818360408301375f818301604090810191909152601f909201601f19160101919050565b803560208310156114d7577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff602084900360031b1b1692915050565b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8203614fc757614fc7614e5e565b5060010190565b5f63ffffffff821663ffffffff8103614fe957614fe9614e5e565b60010192915050565b5f60208284031215615002575f5ffd5b5051919050565b6fffffffffffffffffffffffffffffffff81811683821601908111156114d7576114d7614e5e565b6bffffffffffffffffffffffff81811683821601908111156114d7576114d7614e5e565b6001600160a01b0382811682821603908111156114d7576114d7614e5e565b5f60208284031215615084575f5ffd5b815161291a81614752565b6bffffffffffffffffffffffff82811682821603908111156114d7576114d7614e5e565b5f82518060208501845e5f92019182525091905056fea26469706673582212206ca3a54841221e59d75a480e2e22b08e444a81f267411e6d874e62e2989ef3dc64736f6c634300081e00336101006040523060e052348015610014575f5ffd5b50604051615e48380380615e48833981016040819052610033916100a7565b8282826001600160a01b03831661005d576040516349e9de4360e11b815260040160405180910390fd5b81811061008a576040516232e18760e61b8152600481018290526024810183905260440160405180910390fd5b6001600160a01b0390921660805260a05260c052506100e6915050565b5f5f5f606084860312156100b9575f5ffd5b83516001600160a01b03811681146100cf575f5ffd5b602085015160409095015190969495509392505050565b60805160a05160c05160e051615cf76101515f395f61105201525f81816102fc0152610a8201525f8181610516015281816116c20152818161509701526150fa01525f818161060e0152818161119501528181611f36015281816124a20152614cf50152615cf75ff3fe608060405234801561000f575f5ffd5b50600436106102c1575f3560e01c80638da5cb5b1161017c578063d75629cf116100dd578063e863512511610093578063f2fde38b1161006e578063f2fde38b146105e3578063fa337b15146105f6578063fc0c546a14610609575f5ffd5b8063e8635125146105aa578063f1c4a037146105bd578063f22bb785146105d0575f5ffd5b8063def5041c116100c3578063def5041c14610571578063e74b981b14610584578063e7f0064714610597575f5ffd5b8063d75629cf1461054b578063dcaaa61b1461055e575f5ffd5b8063b13aa2d611610132578063bed7236811610118578063bed72368146104fe578063cdc747dd14610511578063d28b1ebe14610538575f5ffd5b8063b13aa2d6146104d8578063b2f4566a146104eb575f5ffd5b8063999ad15e11610162578063999ad15e1461049f5780639da4487c146104b25780639de1322e146104c5575f5ffd5b80638da5cb5b1461045c57806391889d081461048c575f5ffd5b806332b529f6116102265780636bf32987116101dc5780637364874d116101c25780637364874d1461040e5780637e2439a81461042157806389b4550d14610449575f5ffd5b80636bf32987146103f3578063715018a614610406575f5ffd5b806353bc008d1161020c57806353bc008d146103a2578063595aeb50146103cd57806367cf42e3146103e0575f5ffd5b806332b529f61461037c5780633d6aa5e11461038f575f5ffd5b8063101c7b421161027b5780631404633c116102615780631404633c146103615780631807da281461031e5780632d80caa514610369575f5ffd5b8063101c7b421461033b578063109c5c541461034e575f5ffd5b806305a9d19d116102ab57806305a9d19d146102f75780630a68f31f1461031e5780630d720bbc14610331575f5ffd5b80620d7959146102c557806302d4835a146102da575b5f5ffd5b6102d86102d33660046151dd565b610630565b005b6102e462030d4081565b6040519081526020015b60405180910390f35b6102e47f000000000000000000000000000000000000000000000000000000000000000081565b6102d861032c36600461520e565b6106cd565b6102e4620f424081565b6102e4610349366004615227565b6106d9565b6102e461035c366004615266565b610c53565b6102e4602081565b6102e461037736600461520e565b610d7a565b6102d861038a3660046152d7565b610f9b565b6102e46b033b2e3c9fd0803ce800000081565b6103b56103b036600461532c565b611047565b6040516001600160a01b0390911681526020016102ee565b6102d86103db36600461520e565b611467565b6102e46103ee366004615389565b611559565b6102d861040136600461520e565b611851565b6102d86119ca565b6102d861041c3660046153b1565b6119dd565b61043461042f3660046153eb565b611ca1565b604080519283526020830191909152016102ee565b6102d861045736600461520e565b611ef9565b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b03166103b5565b6102d861049a366004615389565b612109565b6102d86104ad366004615389565b61232a565b6102d86104c03660046152d7565b6124d4565b6102d86104d33660046152d7565b61268b565b6102d86104e63660046152d7565b6127d5565b6102e46104f93660046153eb565b61287a565b6102d861050c3660046153eb565b612aec565b6102e47f000000000000000000000000000000000000000000000000000000000000000081565b6102d8610546366004615413565b612be5565b6102d86105593660046152d7565b612c56565b6102d861056c36600461520e565b612cb1565b6102d861057f36600461520e565b612d3f565b6102d861059236600461520e565b612e33565b6102d86105a5366004615389565b612efb565b6102d86105b836600461520e565b613066565b6102e46105cb36600461520e565b61324f565b6102d86105de366004615389565b6132af565b6102d86105f136600461520e565b613490565b6102d8610604366004615469565b6134e3565b6103b57f000000000000000000000000000000000000000000000000000000000000000081565b8061063a836135d7565b80549115157d010000000000000000000000000000000000000000000000000000000000027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff90921691909117905560405181151581526001600160a01b038316907f972890b5322556b724c8e4dec980e9d23a32918c8a236524d4b5190191601a429060200160405180910390a25050565b6106d681613638565b50565b5f6106e2613760565b5f6106ec866137e6565b90505f6106f8866137e6565b9050856001600160a01b0316876001600160a01b031603610755576040517f6a8a37770000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201526024015b60405180910390fd5b845f0361078e576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b848411156107d2576040517ff9362726000000000000000000000000000000000000000000000000000000008152600481018590526024810186905260440161074c565b81546001600160a01b03163303610826576040517fff3220940000000000000000000000000000000000000000000000000000000081526001600160a01b038816600482015233602482015260440161074c565b6001600160a01b0387165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff16808711156108d0576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b038a166004820152336024820152604481018290526064810188905260840161074c565b5f6108db87896154d6565b90506108e9848a3384613863565b6108f3858b613a61565b505f610900868585613c33565b6003870154909150610922908c9033908c8703906001600160a01b0316613d88565b6002860180546c010000000000000000000000006bffffffffffffffffffffffff8083168d900381166bffffffffffffffffffffffff198416811783900482168690039091169091027fffffffffffffffff00000000000000000000000000000000000000000000000090921617178082555f9190601c906109ca9063ffffffff7c0100000000000000000000000000000000000000000000000000000000909104166154e9565b825463ffffffff8281166101009490940a84810291021990911617909255885488549193503360e09390931b7fffffffff000000000000000000000000000000000000000000000000000000001678010000000000000000000000000000000000000000000000009283900460c01b7bffffffff000000000000000000000000000000000000000000000000161791900460a01b77ffffffff000000000000000000000000000000000000000016171797505f610aa77f00000000000000000000000000000000000000000000000000000000000000004261550d565b905060405180606001604052808c6bffffffffffffffffffffffff1681526020018b6bffffffffffffffffffffffff168152602001610ae583613e82565b67ffffffffffffffff1690527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006009015f8b81526020019081526020015f205f820151815f015f6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055506020820151815f01600c6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055506040820151815f0160186101000a81548167ffffffffffffffff021916908367ffffffffffffffff160217905550905050336001600160a01b03168c6001600160a01b03168e6001600160a01b03167f6125702d2bee26ada731a95b2e788b38f452675101afdd481d3575e013ed40798c8f8f87604051610c28949392919093845260208401929092526040830152606082015260800190565b60405180910390a4610c3b8d3385613ed5565b5050505050505050610c4b613fa9565b949350505050565b5f610c5c613760565b5f5b82811015610d6b575f848483818110610c7957610c79615520565b9050602002013590505f610caa7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b5f8381526009919091016020908152604091829020825160608101845290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16928101929092529091501580610d3f5750806040015167ffffffffffffffff1642105b15610d4b575050610d63565b610d558282613fd3565b610d5e8461554d565b935050505b600101610c5e565b50610d74613fa9565b92915050565b5f610d83613760565b5f610d8d836137e6565b9050610d998184613a61565b50600581015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1691505f829003610e37577f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434202546040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b038086166004830152909116602482015260440161074c565b6005810180546fffffffffffffffffffffffffffffffff1690556002810180546bffffffffffffffffffffffff6c010000000000000000000000008083048216869003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff9091161790555f610ecd7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b600201546040518481526001600160a01b03918216925082918616907f8fc241308ffc17817e6a8c6a52a8f7cd4931dfca0c539fd35a630311c7e4c57b9060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0382811660048301526024820185905285169063c4076876906044015f604051808303815f87803b158015610f76575f5ffd5b505af1158015610f88573d5f5f3e3d5ffd5b505050505050610f96613fa9565b919050565b610fa3614435565b620f4240811115610fec576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f4240602482015260440161074c565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342038190556040518181527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d598906020015b60405180910390a150565b5f6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630036110aa576040517f83e7d76f00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0386166110ea576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b620f4240851115611133576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101869052620f4240602482015260440161074c565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342055463ffffffff811115611193576040517f7324294000000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f00000000000000000000000000000000000000000000000000000000000000006040516111c0906151ab565b6001600160a01b039091168152602001604051809103905ff0801580156111e9573d5f5f3e3d5ffd5b506001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342046020526040902080547c01000000000000000000000000000000000000000000000000000000007fffffffffffffffff000000000000000000000000000000000000000000000000909116337fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff16177401000000000000000000000000000000000000000063ffffffff8c811691909102919091177fffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffffff16780100000000000000000000000000000000000000000000000091871682027fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff16179190911782557fffffffffffffffffffffffff0000000000000000000000000000000000000000928b1692909217600182015560088101805477ffffffffffffffffffffffffffffffffffffffffffffffff164267ffffffffffffffff16909302929092179091559092506007810161138d86888361562e565b50600681018490557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580546001810182555f919091527f53dd1da37679e647ca3308d02b5e5802756e7477c5f14fc6c2c5cf027d3412ff0180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0385169081179091556040513391907f6bc205502f0f7f01159f8f15ab9955d2577b99000a072d0e0f304bc57d19676e90611454908c908c908c908c908c9061574d565b60405180910390a3505095945050505050565b5f611471826135d7565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff16156114dd576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b80547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167c01000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907ff37bc7d2dc2b5bd3afd83f8325fd7f602d73391cc33915689bea4c61f81b12d9905f90a25050565b5f5f611564846135d7565b9050620f42408311156115af576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101849052620f4240602482015260440161074c565b805474010000000000000000000000000000000000000000900463ffffffff165f7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200600301549050611601818361550d565b85111561165a576040517fb373a7b10000000000000000000000000000000000000000000000000000000081526001600160a01b038716600482015260248101839052604481018690526064810182905260840161074c565b6001600160a01b0386165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420b6020526040812080549091906116ba906c01000000000000000000000000900467ffffffffffffffff166001615787565b90505f6116e77f00000000000000000000000000000000000000000000000000000000000000004261550d565b905060405180606001604052808963ffffffff16815260200161170983613e82565b67ffffffffffffffff1681526020018367ffffffffffffffff1681525061174d7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b6001600160a01b038b165f818152600b92909201602090815260409283902084518154868401519686015163ffffffff9092166bffffffffffffffffffffffff199091161764010000000067ffffffffffffffff97881602177fffffffffffffffffffffffff0000000000000000ffffffffffffffffffffffff166c0100000000000000000000000096909116959095029490941790935581518b815292830184905260a085901b7bffffffffffffffff000000000000000000000000000000000000000016811799509189917fa33d57c2b27d425b8337ce2ddcf05fb95b82d55f539585da8bcd4f2f38f0cdd9910160405180910390a350505050505092915050565b5f61185b826137e6565b60018101549091506001600160a01b031633146118b5576040517f340805430000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015233602482015260440161074c565b335f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e60205260409020547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200906001600160a01b03168015611957576040517fd89e126d0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038216602482015260440161074c565b335f818152600e8401602052604080822080547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b03891690811790915590519092917fe5f6917d42780a34e51098af22cc239108439a108e8bb6d78cc9e5ff1d334ce191a350505050565b6119d2614476565b6119db5f6144ea565b565b6119e5613760565b5f6119ef846135d7565b6001600160a01b0384165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d602052604081205491925003611a6b576040517ff605de6f0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161074c565b815f03611aa4576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60088101546001600160a01b0385165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091529020546bffffffffffffffffffffffff918216911680611b08858461550d565b1115611b60576040517ff71fe9b80000000000000000000000000000000000000000000000000000000081526001600160a01b038716600482015260248101839052604481018290526064810185905260840161074c565b6002830180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff9081168890038116909202179091556008840180546bffffffffffffffffffffffff19168487019092169190911790556040518481526001600160a01b0386811691908816907f6a9a9bbf2aa20c202ab5a8ddeb8cf8286336f6438c3e2794c70834c06ba0d6f19060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0386811660048301526024820186905287169063c4076876906044015f604051808303815f87803b158015611c7b575f5ffd5b505af1158015611c8d573d5f5f3e3d5ffd5b50505050505050611c9c613fa9565b505050565b5f5f611cab613760565b611cb4846137e6565b506001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832093871683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1691830191909152611d69576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b0380871660048301528516602482015260440161074c565b6001600160a01b038581165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083209388168352929052908120546bffffffffffffffffffffffff169003611e08576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0380871660048301528516602482015260440161074c565b611e1d8585836020015163ffffffff16614572565b604080518381526020810183905292955090935033916001600160a01b0387811692908916917f6638536ffdc636729ca4076339e65ee97edfd737618a808e63c5f93ed6472ef7910160405180910390a48115611ee9576040517fc4076876000000000000000000000000000000000000000000000000000000008152336004820152602481018390526001600160a01b0386169063c4076876906044015f604051808303815f87803b158015611ed2575f5ffd5b505af1158015611ee4573d5f5f3e3d5ffd5b505050505b50611ef2613fa9565b9250929050565b611f01614435565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b0382163b1580611f6a57507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316145b80611f7d57506001600160a01b03821630145b80611fa257506001600160a01b038281165f9081526004830160205260409020541615155b15611fe4576040517fbe9d15b40000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b6001600160a01b0382165f908152600d8201602052604090205415612040576040517f303206c50000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b600c81015460201161207e576040517f454a42e700000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600c810180546001810182555f828152602080822090920180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0387169081179091559254838252600d850190925260408082209290925590517fdd8f589c1055b2c40e45b7a6e91cc3d9d049db89bc3832b14853216fdfa9ce599190a25050565b612111613760565b5f61211b836135d7565b9050815f03612156576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60088101546bffffffffffffffffffffffff16808311156121bc576040517f96358f100000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018290526044810184905260640161074c565b6121c68285613a61565b506001600160a01b0384165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091528120805490916bffffffffffffffffffffffff90911690612228858484613c33565b600386015490915061224a9088903390898603906001600160a01b0316613d88565b6002850180546008870180548988036bffffffffffffffffffffffff9081166bffffffffffffffffffffffff19928316179092556c010000000000000000000000009083168284168b900383169081178290048316869003909216027fffffffffffffffff0000000000000000000000000000000000000000000000009092161717905560405186815233906001600160a01b038916907f9becaebe70ecc5241dceab23f65b9e1ba881285851a03c05ce26d1499034a9e89060200160405180910390a3612319873383613ed5565b5050505050612326613fa9565b5050565b612332613760565b5f61233c836137e6565b9050815f03612377576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60088101546bffffffffffffffffffffffff16808311156123dd576040517f96358f100000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018290526044810184905260640161074c565b6008820180546bffffffffffffffffffffffff19168483036bffffffffffffffffffffffff908116919091179091556002830180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c0100000000000000000000000091829004841687019093160291909117905560405183815233906001600160a01b038616907f6a878eb9c3f1625333ac316e9db79a42d33bad44d3f0c615736864e15825ebf79060200160405180910390a36124ca6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001633868661486d565b5050612326613fa9565b6124dc613760565b805f6124e7826148f5565b90505f6124f3836135d7565b9050816020015167ffffffffffffffff164210156125565760208201516040517fbe1154c20000000000000000000000000000000000000000000000000000000081526004810186905267ffffffffffffffff909116602482015260440161074c565b6125608184613a61565b508054825163ffffffff908116740100000000000000000000000000000000000000009081027fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff8416178455909104165f6125d87f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b6001600160a01b0386165f818152600b92909201602052604091829020805467ffffffffffffffff94909416640100000000027fffffffffffffffffffffffffffffffffffffffff0000000000000000ffffffff90941693909317909255845190517fc2892dcc372e127497ffc4e6871d52c9dea4f33884203a4534e156c6eb60271e916126779185919091825263ffffffff16602082015260400190565b60405180910390a2505050506106d6613fa9565b612693613760565b5f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420960209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103612761576040517fed8351680000000000000000000000000000000000000000000000000000000081526004810183905260240161074c565b806040015167ffffffffffffffff164210156127c25760408082015190517f257ad8de0000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff909116602482015260440161074c565b6127cc8282613fd3565b506106d6613fa9565b6127dd614435565b62030d40811115612826576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810182905262030d40602482015260440161074c565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342018190556040518181527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200161103c565b5f612883613760565b6001600160a01b038281165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e602052604090205416806128fe576040517ffdcdb39b0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161074c565b6040517fe2e403170000000000000000000000000000000000000000000000000000000081526001600160a01b03848116600483015285169063e2e4031790602401602060405180830381865afa15801561295b573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061297f91906157a7565b9150815f036129cd576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0380831660048301528416602482015260440161074c565b6040517f3d3d77140000000000000000000000000000000000000000000000000000000081526001600160a01b038481166004830152828116602483015260448201849052851690633d3d7714906064015f604051808303815f87803b158015612a35575f5ffd5b505af1158015612a47573d5f5f3e3d5ffd5b50505050826001600160a01b0316846001600160a01b0316826001600160a01b03167f0980b5071c04339cc6fbedc07eaafe4d5259654ba7dd12c59be970ae6b460dc485604051612a9a91815260200190565b60405180910390a46001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420460205260409020612ae29082613a61565b5050610d74613fa9565b612af4613760565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e602052604090205416612b6e576040517ffdcdb39b0000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161074c565b6040517f628806ef0000000000000000000000000000000000000000000000000000000081526001600160a01b03828116600483015283169063628806ef906024015f604051808303815f87803b158015612bc7575f5ffd5b505af1158015612bd9573d5f5f3e3d5ffd5b50505050612326613fa9565b5f612bef856135d7565b905060078101612c0084868361562e565b50818160060181905550846001600160a01b03167ff6bbcb76dfc011ca42ea51fa120e14de625bd9c1eba344be0799b1f39cb262ae858585604051612c47939291906157be565b60405180910390a25050505050565b612c5e614435565b807f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200556040518181527f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f2369060200161103c565b5f612cbb826135d7565b80549115157c0100000000000000000000000000000000000000000000000000000000027fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff9092169190911790556040516001600160a01b038216907ff82ae9a5785e9b261d7e8bba20ced7516919ec7bdc4b18e7d916316f4991e532905f90a250565b5f612d49826135d7565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff1615612db5576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b80547fff00ff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e010000000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907f5fe156a1ae608364363024b95ce5154c6868342101b4e859d60434aedaec22fb905f90a25050565b612e3b614435565b6001600160a01b038116612e7b576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420280547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081179091556040517f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a250565b5f612f05836135d7565b90506bffffffffffffffffffffffff821115612f62576040517fd6cdc4e2000000000000000000000000000000000000000000000000000000008152600481018390526bffffffffffffffffffffffff602482015260440161074c565b600881015460028201545f91612f99916bffffffffffffffffffffffff6c010000000000000000000000009092048216911661550d565b905080831015612fee576040517f0e2c227b0000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018490526044810182905260640161074c565b6001820180546001600160a01b03908116740100000000000000000000000000000000000000006bffffffffffffffffffffffff87160217909155604051848152908516907f5b74bae73d5a3e7c980bca2a53d2af07232b7e0c6feeaf8921496505be5480c39060200160405180910390a250505050565b61306e614435565b6001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d60205260408120547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342009181900361310b576040517ff605de6f0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161074c565b600c820180545f9190613120906001906154d6565b8154811061313057613130615520565b5f918252602090912001546001600160a01b0316905080600c84016131566001856154d6565b8154811061316657613166615520565b5f91825260208083209190910180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b039485161790559183168152600d850190915260409020829055600c83018054806131cb576131cb6157e1565b5f828152602080822083015f1990810180547fffffffffffffffffffffffff00000000000000000000000000000000000000001690559092019092556001600160a01b038616808352600d860190915260408083208390555190917f76b4d9defbd829821fce885676db697e4998d75fbac0d65e997e726c0e62439191a250505050565b5f613258613760565b61326382335f614572565b5060405181815290915033906001600160a01b038416907f4c2b8e1195d2ba4424e8216e00a9c726be7ec5b218056b9d9201520832ee606e9060200160405180910390a3610f96613fa9565b6132b8826137e6565b50620f4240811115613302576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f4240602482015260440161074c565b6001600160a01b0382165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091528120546bffffffffffffffffffffffff16900361339b576040517f41f1951a0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015233602482015260440161074c565b6040805180820182526001815263ffffffff83811660208084019182526001600160a01b0387165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a835286812033808352908452908790209551865494517fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000009095169015157fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000ff161761010094909516939093029390931790935583518581529351909391927ffea010ad7e3c991128e1557e5d4c63418c52fad93539ee226126ecad115f6c7d928290030190a35050565b613498614476565b6001600160a01b0381166134da576040517f1e4fbdf70000000000000000000000000000000000000000000000000000000081525f600482015260240161074c565b6106d6816144ea565b6134ec836135d7565b506001600160a01b03821661352d576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b038381165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434207602090815260408083209487168084529482529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016861515908117909155825190815291517f25557d42359d3b55deb33916ece1da5e32800e8a9fa1da727ad3d254ba1b73bc9281900390910190a3505050565b5f6135e1826137e6565b80549091506001600160a01b03163314610f96576040517f4685296a0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015233602482015260440161074c565b613641816137e6565b506001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832033845290915290205460ff166136ce576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015233602482015260440161074c565b6001600160a01b0381165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832033808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000000169055519092917f4b547bf122fd275de9955bb535b6820a7f27661999230207c6bd7913fa91bec691a350565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156137b9576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6119db60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b906149df565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204602052604090208054909116610f96576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b61386e8484846149e6565b600884015460028501545f916138a5916bffffffffffffffffffffffff6c010000000000000000000000009092048216911661550d565b60018601549091507401000000000000000000000000000000000000000090046bffffffffffffffffffffffff166138dd838361550d565b111561395f5760018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038616600482015260248101839052740100000000000000000000000000000000000000009091046bffffffffffffffffffffffff1660448201526064810183905260840161074c565b5f61396986614c24565b600287015461399691906c0100000000000000000000000090046bffffffffffffffffffffffff1661550d565b90506bffffffffffffffffffffffff6139af848361550d565b1115613a00576040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152602481018290526044810184905260640161074c565b8286600801600c8282829054906101000a90046bffffffffffffffffffffffff16613a2b919061580e565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550505050505050565b5f5f613a6d8484614c56565b8051925090505f829003613a84575f915050610d74565b60808101516001600160a01b0316600385015560a0810151600485015560408101516005850180545f90613acb9084906fffffffffffffffffffffffffffffffff16615832565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555080602001518460050160108282829054906101000a90046fffffffffffffffffffffffffffffffff16613b349190615832565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508184600201600c8282829054906101000a90046bffffffffffffffffffffffff16613b95919061580e565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550826001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d83836020015184604001518560600151604051613c24949392919093845260208401929092526040830152606082015260800190565b60405180910390a25092915050565b5f815f03613c4257505f613d81565b825460038501545f91613c71916001600160a01b036c010000000000000000000000009092048216911661585a565b613c84906001600160a01b031684615879565b9050613c9c6b033b2e3c9fd0803ce800000082615890565b91505f613cb56b033b2e3c9fd0803ce800000084615879565b613cbf90836154d6565b90508015613d7e5760038601545f90613cff9083907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1661550d565b90506bffffffffffffffffffffffff811115613d435780876004015f828254613d28919061550d565b90915550506003870180546001600160a01b03169055613d7c565b6003870180546001600160a01b0316740100000000000000000000000000000000000000006bffffffffffffffffffffffff8416021790555b505b50505b9392505050565b815f03613dda576001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938716835292905290812055613e7c565b604080518082019091526bffffffffffffffffffffffff831681526001600160a01b03821660208201527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b038087165f908152600692909201602090815260408084208884168552825290922083519390920151166c01000000000000000000000000026bffffffffffffffffffffffff9092169190911790555b50505050565b5f67ffffffffffffffff821115613ed157604080517f6dfcc65000000000000000000000000000000000000000000000000000000000815260048101919091526024810183905260440161074c565b5090565b805f03613ee157505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b83604051613f2691815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b158015613f8e575f5ffd5b505af1158015613fa0573d5f5f3e3d5ffd5b50505050505050565b6119db5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006137e0565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434209602052604081208190557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548492919063ffffffff60a085901c1690811061404357614043615520565b5f9182526020822001546001600160a01b031691507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420060050160c086901c63ffffffff168154811061409757614097615520565b5f9182526020808320919091015486516001600160a01b0386811685527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204909352604080852060020180546bffffffffffffffffffffffff6c01000000000000000000000000808304821695909503169093027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90931692909217909155911680835291209091506141498183613a61565b50602085015185515f9161415c916158c8565b6001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938a16835292905290812080546bffffffffffffffffffffffff9384169450909216906141c4858484613c33565b60038601549091506141e69087908a90858801906001600160a01b0316613d88565b6008850180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff90811688900381168302919091179092556002870180547fffffffffffffffff0000000000000000000000000000000000000000000000008116818516890185169081176bffffffffffffffffffffffff199092161783900484168801859003841690920291909117905589516020808c0151604080518f8152938516928401929092529092168183015233606082015290516001600160a01b038a81169289821692918b16917f5a3c4338772b33b0ed35f289272902877c9aea4f3ece7dd6363a3aa8b3396fd09181900360800190a486841561437d576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0388811660048301526024820187905282169063c4076876906044015f604051808303815f87803b158015614366575f5ffd5b505af1158015614378573d5f5f3e3d5ffd5b505050505b60208a01516bffffffffffffffffffffffff161561441d5760208a01516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526bffffffffffffffffffffffff90911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015614406575f5ffd5b505af1158015614418573d5f5f3e3d5ffd5b505050505b614428878a84613ed5565b5050505050505050505050565b61443d614476565b6119db6144717f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031690565b614f8b565b336144a87f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031690565b6001600160a01b0316146119db576040517f118cdaa700000000000000000000000000000000000000000000000000000000815233600482015260240161074c565b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c19930080547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b03848116918217845560405192169182907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a3505050565b5f5f5f61457e866137e6565b905061458b8187876149e6565b6145958187613a61565b506001600160a01b038681165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342066020908152604080832093891683529290522080546bffffffffffffffffffffffff166145f4838383613c33565b83549095506001600160a01b039081169088160361465a57600583015461462d906fffffffffffffffffffffffffffffffff168661550d565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905594505b845f036146a6576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b03808a1660048301528816602482015260440161074c565b620f42406146b48787615879565b6146be9190615890565b93505f6146cb85876154d6565b600285015460088601549192506bffffffffffffffffffffffff908116915f91614706916c010000000000000000000000009004168361550d565b60018701549091507401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1661473e848361550d565b11156147c05760018601546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038d16600482015260248101839052740100000000000000000000000000000000000000009091046bffffffffffffffffffffffff1660448201526064810184905260840161074c565b6147e28b8b6147cf868861550d565b60038a01546001600160a01b0316613d88565b6147ec838361550d565b600290960180546c010000000000000000000000006bffffffffffffffffffffffff9889166bffffffffffffffffffffffff19831681178290048a168b9003909916027fffffffffffffffff000000000000000000000000000000000000000000000000909116909717969096179095555094989397509295505050505050565b604080516001600160a01b0385811660248301528416604482015260648082018490528251808303909101815260849091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f23b872dd00000000000000000000000000000000000000000000000000000000179052613e7c908590615126565b60408051606080820183525f80835260208084018290529284018190526001600160a01b03851681527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420b8352839020835191820184525463ffffffff8116825267ffffffffffffffff640100000000820481169383018490526c01000000000000000000000000909104169281019290925215806149a55750806040015167ffffffffffffffff1660a083901c14155b15610f96576040517f70c210310000000000000000000000000000000000000000000000000000000081526004810183905260240161074c565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff16614ab55782547e01000000000000000000000000000000000000000000000000000000000000900460ff1615614a78576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b82546001600160a01b03908116908216819003614ad25750505050565b83547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200907d010000000000000000000000000000000000000000000000000000000000900460ff168015614b4d57506001600160a01b038085165f90815260078301602090815260408083209387168352929052205460ff16155b15614b97576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b0380861660048301528416602482015260440161074c565b6001600160a01b038085165f90815260068301602090815260408083209386168352929052205481546bffffffffffffffffffffffff9091169080821015613fa0576040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b0387166004820152602481018390526044810182905260640161074c565b60088101545f90610d74906bffffffffffffffffffffffff808216916c0100000000000000000000000090041661550d565b614c896040518060c001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b03908116608083015260028401546040517f70a0823100000000000000000000000000000000000000000000000000000000815284831660048201526c010000000000000000000000009091046bffffffffffffffffffffffff16915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa158015614d3c573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190614d6091906157a7565b9050818111614d70575050610d74565b60038501546004860154614daa917401000000000000000000000000000000000000000090046bffffffffffffffffffffffff169061550d565b60a08401525f614dba83836154d6565b90505f614dc687614c24565b614ddc856bffffffffffffffffffffffff6154d6565b614de691906154d6565b905080821115614df4578091505b8185527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420154620f424090614e289084615879565b614e329190615890565b602086018190528754620f4240917401000000000000000000000000000000000000000090910463ffffffff1690614e6a90856154d6565b614e749190615879565b614e7e9190615890565b604086018190526020860151614e9490846154d6565b614e9e91906154d6565b606086015260028701546bffffffffffffffffffffffff165f819003614ee257856060015186604001818151614ed4919061550d565b9052505f6060870152614f80565b606086015115614f80575f8660a001516b033b2e3c9fd0803ce80000008860600151614f0e9190615879565b614f18919061550d565b90505f614f258383615890565b60808901519091505f90614f40906001600160a01b036154d6565b905080821115614f4e578091505b8189608001818151614f60919061550d565b905250614f6d8483615879565b614f7790846154d6565b60a08a01525050505b505050505092915050565b806001600160a01b03163b5f03614fd9576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161074c565b5f816001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015615052575060408051601f3d9081017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe016820190925261504f918101906157a7565b60015b615093576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b90507f00000000000000000000000000000000000000000000000000000000000000008111612326576040517fb08347030000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602481018290527f0000000000000000000000000000000000000000000000000000000000000000604482015260640161074c565b5f5f60205f8451602086015f885af180615145576040513d5f823e3d81fd5b50505f513d9150811561515c578060011415615169565b6001600160a01b0384163b155b15613e7c576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161074c565b6103d5806158ed83390190565b80356001600160a01b0381168114610f96575f5ffd5b80358015158114610f96575f5ffd5b5f5f604083850312156151ee575f5ffd5b6151f7836151b8565b9150615205602084016151ce565b90509250929050565b5f6020828403121561521e575f5ffd5b613d81826151b8565b5f5f5f5f6080858703121561523a575f5ffd5b615243856151b8565b9350615251602086016151b8565b93969395505050506040820135916060013590565b5f5f60208385031215615277575f5ffd5b823567ffffffffffffffff81111561528d575f5ffd5b8301601f8101851361529d575f5ffd5b803567ffffffffffffffff8111156152b3575f5ffd5b8560208260051b84010111156152c7575f5ffd5b6020919091019590945092505050565b5f602082840312156152e7575f5ffd5b5035919050565b5f5f83601f8401126152fe575f5ffd5b50813567ffffffffffffffff811115615315575f5ffd5b602083019150836020828501011115611ef2575f5ffd5b5f5f5f5f5f60808688031215615340575f5ffd5b615349866151b8565b945060208601359350604086013567ffffffffffffffff81111561536b575f5ffd5b615377888289016152ee565b96999598509660600135949350505050565b5f5f6040838503121561539a575f5ffd5b6153a3836151b8565b946020939093013593505050565b5f5f5f606084860312156153c3575f5ffd5b6153cc846151b8565b92506153da602085016151b8565b929592945050506040919091013590565b5f5f604083850312156153fc575f5ffd5b615405836151b8565b9150615205602084016151b8565b5f5f5f5f60608587031215615426575f5ffd5b61542f856151b8565b9350602085013567ffffffffffffffff81111561544a575f5ffd5b615456878288016152ee565b9598909750949560400135949350505050565b5f5f5f6060848603121561547b575f5ffd5b615484846151b8565b9250615492602085016151b8565b91506154a0604085016151ce565b90509250925092565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b81810381811115610d7457610d746154a9565b5f63ffffffff821663ffffffff8103615504576155046154a9565b60010192915050565b80820180821115610d7457610d746154a9565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f5f19820361555e5761555e6154a9565b5060010190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b600181811c908216806155a657607f821691505b6020821081036155dd577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b601f821115611c9c57805f5260205f20601f840160051c810160208510156156085750805b601f840160051c820191505b81811015615627575f8155600101615614565b5050505050565b67ffffffffffffffff83111561564657615646615565565b61565a836156548354615592565b836155e3565b5f601f84116001811461568b575f85156156745750838201355b5f19600387901b1c1916600186901b178355615627565b5f838152602081207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08716915b828110156156d857868501358255602094850194600190920191016156b8565b50868210156156f4575f1960f88860031b161c19848701351681555b505060018560011b0183555050505050565b81835281816020850137505f602082840101525f60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f840116840101905092915050565b6001600160a01b0386168152846020820152608060408201525f615775608083018587615706565b90508260608301529695505050505050565b67ffffffffffffffff8181168382160190811115610d7457610d746154a9565b5f602082840312156157b7575f5ffd5b5051919050565b604081525f6157d1604083018587615706565b9050826020830152949350505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603160045260245ffd5b6bffffffffffffffffffffffff8181168382160190811115610d7457610d746154a9565b6fffffffffffffffffffffffffffffffff8181168382160190811115610d7457610d746154a9565b6001600160a01b038281168282160390811115610d7457610d746154a9565b8082028115828204841417610d7457610d746154a9565b5f826158c3577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b6bffffffffffffffffffffffff8281168282160390811115610d7457610d746154a956fe60c060405234801561000f575f5ffd5b506040516103d53803806103d583398101604081905261002e91610043565b336080526001600160a01b031660a052610070565b5f60208284031215610053575f5ffd5b81516001600160a01b0381168114610069575f5ffd5b9392505050565b60805160a05161033961009c5f395f818160ad015261015f01525f81816048015260e701526103395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c80637b10399914610043578063c407687614610093578063fc0c546a146100a8575b5f5ffd5b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff909116815260200160405180910390f35b6100a66100a13660046102c1565b6100cf565b005b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610145576040517f4e3b28ba0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61018673ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016838361018a565b5050565b6040805173ffffffffffffffffffffffffffffffffffffffff8416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb0000000000000000000000000000000000000000000000000000000017905261021790849061021c565b505050565b5f5f60205f8451602086015f885af18061023b576040513d5f823e3d81fd5b50505f513d9150811561025257806001141561026c565b73ffffffffffffffffffffffffffffffffffffffff84163b155b156102bb576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260240161013c565b50505050565b5f5f604083850312156102d2575f5ffd5b823573ffffffffffffffffffffffffffffffffffffffff811681146102f5575f5ffd5b94602093909301359350505056fea26469706673582212201fb9569a1ec5e4b3aeeb51990d8043b8b49e5c9fd9d6510ae4b86d33140a0c3f64736f6c634300081e0033a264697066735822122093534fdfe15f8929b22d45377fbfb8e436ff2e2a59e5b960ba95e935bb6ca78d64736f6c634300081e0033" as const;
+export const poolRegistryBytecode =
+  "0x6101206040523060e052348015610014575f5ffd5b5060405161b1d338038061b1d3833981016040819052610033916101c3565b8282826001600160a01b03831661005d576040516349e9de4360e11b815260040160405180910390fd5b81811061008a576040516232e18760e61b8152600481018290526024810183905260440160405180910390fd5b6001600160a01b0390921660805260a05260c0526040518390839083906100b0906101b6565b6001600160a01b03909316835260208301919091526040820152606001604051809103905ff0801580156100e6573d5f5f3e3d5ffd5b506001600160a01b0316610100526100fc610104565b505050610202565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156101545760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b03908116146101b35780546001600160401b0319166001600160401b0390811782556040519081527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50565b615e488061538b83390190565b5f5f5f606084860312156101d5575f5ffd5b83516001600160a01b03811681146101eb575f5ffd5b602085015160409095015190969495509392505050565b60805160a05160c05160e051610100516150ff61028c5f395f81816106dc015261292301525f818161342d0152818161345601526136db01525f61055301525f8181610ca60152818161277201528181612a750152612ad801525f8181610dd901528181611e8001528181612f0701528181612f41015281816134fc015261382501526150ff5ff3fe6080604052600436106104b6575f3560e01c806382dda22d1161026b578063c5f530af11610156578063e7f00647116100d1578063f22bb78511610087578063f522f8cf1161006d578063f522f8cf14610d8f578063fa337b1514610dae578063fc0c546a14610dc8575f5ffd5b8063f22bb78514610a96578063f2fde38b14610d70575f5ffd5b8063ea2a338f116100b7578063ea2a338f14610cfb578063eb82a1d514610d51578063f1c4a03714610716575f5ffd5b8063e7f0064714610a96578063e8635125146105a1575f5ffd5b8063d75629cf11610126578063def5041c1161010c578063def5041c146105a1578063e30c397814610ce7578063e74b981b146105a1575f5ffd5b8063d75629cf14610735578063dcaaa61b146105a1575f5ffd5b8063c5f530af14610c1b578063c624275214610c4e578063cdc747dd14610c95578063d28b1ebe14610cc8575f5ffd5b80639da4487c116101e6578063b13aa2d6116101b6578063bbe958371161019c578063bbe9583714610b5d578063bed7236814610b7c578063c16fe90714610b96575f5ffd5b8063b13aa2d614610735578063b2f4566a14610b43575f5ffd5b80639da4487c146107355780639de1322e14610735578063a4c0ed3614610acf578063ad3cb1cc14610aee575f5ffd5b80638da5cb5b1161023b57806391889d081161022157806391889d0814610a965780639998662f14610ab0578063999ad15e14610a96575f5ffd5b80638da5cb5b14610a4f5780638eec5d7014610a63575f5ffd5b806382dda22d1461099f5780638460bffd146109be57806387a63231146109dd57806389b4550d146105a1575f5ffd5b806332b529f6116103a55780635734013611610320578063715018a6116102d6578063779bcb9b116102bc578063779bcb9b1461094d57806379ba50971461096c5780637e2439a814610980575f5ffd5b8063715018a61461091a5780637364874d1461092e575f5ffd5b8063595aeb5011610306578063595aeb50146105a157806367cf42e3146109005780636bf32987146105a1575f5ffd5b8063573401361461089757806358f85880146108cd575f5ffd5b806342d86693116103755780634f1ef2861161035b5780634f1ef2861461085157806352d1902d1461086457806353bc008d14610878575f5ffd5b806342d86693146107f65780634690484014610815575f5ffd5b806332b529f6146107355780633d6aa5e11461074f5780633f3bb3661461076e57806341a8f4a1146107a1575f5ffd5b8063109c5c54116104355780631de9d9b6116104055780632983191d116103eb5780632983191d146106aa5780632d5537b0146106cb5780632d80caa514610716575f5ffd5b80631de9d9b6146106575780631e7ff8f614610676575f5ffd5b8063109c5c54146105f55780631404633c146106145780631450a7bf146106285780631807da28146105a1575f5ffd5b806305a9d19d1161048a5780630a68f31f116104705780630a68f31f146105a15780630d720bbc146105c0578063101c7b42146105d6575f5ffd5b806305a9d19d1461054257806306bfa93814610575575f5ffd5b80620d7959146104ba578063019e2729146104db578063026e402b146104fa57806302d4835a14610519575b5f5ffd5b3480156104c5575f5ffd5b506104d96104d4366004614775565b610dfb565b005b3480156104e6575f5ffd5b506104d96104f53660046147a8565b610e07565b348015610505575f5ffd5b506104d96105143660046147ef565b61119b565b348015610524575f5ffd5b5061052f62030d4081565b6040519081526020015b60405180910390f35b34801561054d575f5ffd5b5061052f7f000000000000000000000000000000000000000000000000000000000000000081565b348015610580575f5ffd5b5061059461058f366004614819565b6111b8565b60405161053991906148c8565b3480156105ac575f5ffd5b506104d96105bb366004614819565b6114b2565b3480156105cb575f5ffd5b5061052f620f424081565b3480156105e1575f5ffd5b5061052f6105f0366004614999565b6114bd565b348015610600575f5ffd5b5061052f61060f3660046149dc565b6114ce565b34801561061f575f5ffd5b5061052f602081565b348015610633575f5ffd5b50610647610642366004614a4d565b6114dd565b6040519015158152602001610539565b348015610662575f5ffd5b5061052f610671366004614819565b61157d565b348015610681575f5ffd5b50610695610690366004614819565b6115a7565b60408051928352602083019190915201610539565b3480156106b5575f5ffd5b506106be6115eb565b6040516105399190614a84565b3480156106d6575f5ffd5b506106fe7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610539565b348015610721575f5ffd5b5061052f610730366004614819565b61166d565b348015610740575f5ffd5b506104d96105bb366004614acf565b34801561075a575f5ffd5b5061052f6b033b2e3c9fd0803ce800000081565b348015610779575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342035461052f565b3480156107ac575f5ffd5b506106476107bb366004614819565b6001600160a01b03165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d6020526040902054151590565b348015610801575f5ffd5b5061052f610810366004614819565b611676565b348015610820575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434202546001600160a01b03166106fe565b6104d961085f366004614b13565b611840565b34801561086f575f5ffd5b5061052f61185b565b348015610883575f5ffd5b506106fe610892366004614c18565b611889565b3480156108a2575f5ffd5b506108b66108b1366004614a4d565b61189b565b604080519215158352602083019190915201610539565b3480156108d8575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342015461052f565b34801561090b575f5ffd5b5061052f61060f3660046147ef565b348015610925575f5ffd5b506104d961191d565b348015610939575f5ffd5b506104d9610948366004614c77565b611930565b348015610958575f5ffd5b5061052f610967366004614a4d565b61193d565b348015610977575f5ffd5b506104d9611a46565b34801561098b575f5ffd5b5061069561099a366004614a4d565b611aa4565b3480156109aa575f5ffd5b5061052f6109b9366004614a4d565b611aae565b3480156109c9575f5ffd5b5061052f6109d8366004614819565b611b11565b3480156109e8575f5ffd5b506109fc6109f7366004614acf565b611b33565b60405161053991905f60a0820190506001600160a01b0383511682526001600160a01b03602084015116602083015260408301516040830152606083015160608301526080830151608083015292915050565b348015610a5a575f5ffd5b506106fe611cef565b348015610a6e575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342055461052f565b348015610aa1575f5ffd5b506104d96104d43660046147ef565b348015610abb575f5ffd5b506104d9610aca366004614acf565b611d23565b348015610ada575f5ffd5b506104d9610ae9366004614cb5565b611e6d565b348015610af9575f5ffd5b50610b366040518060400160405280600581526020017f352e302e3000000000000000000000000000000000000000000000000000000081525081565b6040516105399190614d0d565b348015610b4e575f5ffd5b5061052f61060f366004614a4d565b348015610b68575f5ffd5b506106be610b77366004614d1f565b611f84565b348015610b87575f5ffd5b506104d96104d4366004614a4d565b348015610ba1575f5ffd5b50610bb5610bb0366004614acf565b6120c3565b60405161053991905f60c0820190506001600160a01b0383511682526001600160a01b0360208401511660208301526001600160a01b036040840151166040830152606083015160608301526080830151608083015260a083015160a083015292915050565b348015610c26575f5ffd5b507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342005461052f565b348015610c59575f5ffd5b50610c6d610c68366004614819565b612265565b604080519586526020860194909452928401919091526060830152608082015260a001610539565b348015610ca0575f5ffd5b5061052f7f000000000000000000000000000000000000000000000000000000000000000081565b348015610cd3575f5ffd5b506104d9610ce2366004614d3f565b612332565b348015610cf2575f5ffd5b506106fe61233a565b348015610d06575f5ffd5b506106fe610d15366004614819565b6001600160a01b039081165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e60205260409020541690565b348015610d5c575f5ffd5b5061052f610d6b3660046149dc565b612362565b348015610d7b575f5ffd5b506104d9610d8a366004614819565b612483565b348015610d9a575f5ffd5b5061052f610da9366004614d97565b612494565b348015610db9575f5ffd5b506104d9610948366004614dc9565b348015610dd3575f5ffd5b506106fe7f000000000000000000000000000000000000000000000000000000000000000081565b610e03612921565b5050565b5f610e1061295f565b805490915060ff68010000000000000000820416159067ffffffffffffffff165f81158015610e3c5750825b90505f8267ffffffffffffffff166001148015610e585750303b155b905081158015610e66575080155b15610e9d576040517ff92ee8a900000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b84547fffffffffffffffffffffffffffffffffffffffffffffffff00000000000000001660011785558315610efe5784547fffffffffffffffffffffffffffffffffffffffffffffff00ffffffffffffffff16680100000000000000001785555b6001600160a01b038716610f3e576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b62030d40881115610f8c576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810189905262030d4060248201526044015b60405180910390fd5b610f9586612987565b610f9e86612b04565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342008981557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342018990557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420280547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b038a16179055620186a07f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420355604080518b815290517f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f236916020908290030190a16040518981527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200160405180910390a16040516001600160a01b038916907f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a2604051620186a081527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d5989060200160405180910390a15083156111905784547fffffffffffffffffffffffffffffffffffffffffffffff00ffffffffffffffff168555604051600181527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b505050505050505050565b6111a3612b15565b6111b08233836001612b9b565b610e03612f81565b61121160408051610160810182525f808252602082018190529181018290526060810182905290608082019081526020015f81526020015f15158152602001606081526020015f81526020015f81526020015f81525090565b5f61121b83612fab565b90505f7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b038581165f90815260069290920160209081526040808420865490931684529190528120546bffffffffffffffffffffffff1691507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420054604080516101608101825285546001600160a01b038082168352600188015416602083015274010000000000000000000000000000000000000000810463ffffffff16928201929092529184101560608301819052925060808201907e01000000000000000000000000000000000000000000000000000000000000900460ff166113655784547c0100000000000000000000000000000000000000000000000000000000900460ff161561135e5782611358576001611368565b5f611368565b6002611368565b60035b600381111561137957611379614834565b815260018501547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16602082015284547d010000000000000000000000000000000000000000000000000000000000900460ff16151560408201526007850180546060909201916113ed90614e0d565b80601f016020809104026020016040519081016040528092919081815260200182805461141990614e0d565b80156114645780601f1061143b57610100808354040283529160200191611464565b820191905f5260205f20905b81548152906001019060200180831161144757829003601f168201915b505050918352505060068501546020820152604081019390935292547801000000000000000000000000000000000000000000000000900463ffffffff166060909201919091525092915050565b6114ba612921565b50565b5f6114c6612921565b949350505050565b5f6114d7612921565b92915050565b5f5f6114e884612fab565b80549091507d010000000000000000000000000000000000000000000000000000000000900460ff161580611529575080546001600160a01b038481169116145b806114c6575050506001600160a01b039182165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342076020908152604080832093909416825291909152205460ff1690565b5f611586612b15565b61159861159283612fab565b83613028565b90506115a2612f81565b919050565b5f5f5f6115b384612fab565b60028101546008909101546bffffffffffffffffffffffff918216966c01000000000000000000000000909104909116945092505050565b60607f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200600c0180548060200260200160405190810160405280929190818152602001828054801561166357602002820191905f5260205f20905b81546001600160a01b03168152600190910190602001808311611645575b5050505050905090565b5f6115a2612921565b5f61167f612b15565b5f61168983612fab565b90506116958184613028565b506001600160a01b0383165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff166116f28383836131fa565b9350801561172d57600383015482546bffffffffffffffffffffffff166001600160a01b039091166c01000000000000000000000000021782555b82546001600160a01b0316330361178c57600583015461175f906fffffffffffffffffffffffffffffffff1685614e8b565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905593505b835f036117d6576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152336024820152604401610f83565b6002830180546bffffffffffffffffffffffff6c010000000000000000000000008083048216889003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90911617905561183585338661334e565b5050506115a2612f81565b611848613422565b611851826134f2565b610e0382826135cf565b5f6118646136d0565b507f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc90565b5f611892612921565b95945050505050565b5f5f6118a684612fab565b5050506001600160a01b038281165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832093851683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1692909101829052905b9250929050565b611925613732565b61192e5f61377d565b565b611938612921565b505050565b5f5f61194884612fab565b90505f6119558286613786565b6001600160a01b038681165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320898516845290915290208054608084015193945090926b033b2e3c9fd0803ce8000000926119ce926c0100000000000000000000000090041690614e9e565b82546119e891906bffffffffffffffffffffffff16614eb1565b6119f29190614ec8565b83549094506001600160a01b0390811690861603611a3d5760408201516005840154611a3091906fffffffffffffffffffffffffffffffff16614e8b565b611a3a9085614e8b565b93505b50505092915050565b3380611a5061233a565b6001600160a01b031614611a9b576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b6114ba8161377d565b5f5f611916612921565b5f611ab883612fab565b50506001600160a01b039182165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083209390941682529190915220546bffffffffffffffffffffffff1690565b5f611b1b82612fab565b600801546bffffffffffffffffffffffff1692915050565b611b726040518060a001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81525090565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420860209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103611c40576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101849052602401610f83565b6040518060a00160405280611c727f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b60050160a086901c63ffffffff1681548110611c9057611c90614f00565b5f91825260209182902001546001600160a01b039081168352959095168186015282516bffffffffffffffffffffffff90811660408084019190915295840151166060820152919093015167ffffffffffffffff166080909101525090565b5f807f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c1993005b546001600160a01b031692915050565b611d2b612b15565b5f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420860209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103611df9576040517fbaa4f4e400000000000000000000000000000000000000000000000000000000815260048101839052602401610f83565b806040015167ffffffffffffffff16421015611e5a5760408082015190517f1d48f1080000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff9091166024820152604401610f83565b611e648282613abb565b506114ba612f81565b611e75612b15565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614611ed9576040517ff95c5666000000000000000000000000000000000000000000000000000000008152336004820152602401610f83565b60208114611f175781816040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610f83929190614f2d565b5f611f228284614f5b565b90506001600160a01b03811115611f695782826040517f2ec223a7000000000000000000000000000000000000000000000000000000008152600401610f83929190614f2d565b611f758186865f612b9b565b50611f7e612f81565b50505050565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420554606090808410611fc5575050604080515f8152602081019091526114d7565b5f83611fd18684614e9e565b10611fe557611fe08486614e8b565b611fe7565b815b9050611ff38582614e9e565b67ffffffffffffffff81111561200b5761200b614ae6565b604051908082528060200260200182016040528015612034578160200160208202803683370190505b509250845b81811015611a3d577f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548290811061207457612074614f00565b5f918252602090912001546001600160a01b0316846120938884614e9e565b815181106120a3576120a3614f00565b6001600160a01b0390921660209283029190910190910152600101612039565b6040805160c0810182525f808252602080830182905282840182905260608084018390526080840183905260a084018390528583527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434209825284832085519182018652546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff169481019490945291929190036121be576040517fed83516800000000000000000000000000000000000000000000000000000000815260048101849052602401610f83565b6040518060c001604052806121f07f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b60050160a086901c63ffffffff168154811061220e5761220e614f00565b5f91825260209182902001546001600160a01b03168252017f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420060050160c086901c63ffffffff1681548110611c9057611c90614f00565b5f5f5f5f5f5f61227487612fab565b6002810154600382015460048301549293506bffffffffffffffffffffffff6c010000000000000000000000009092048216926001600160a01b038216926122d5927401000000000000000000000000000000000000000090041690614e8b565b6005909301546bffffffffffffffffffffffff90921697506001600160a01b031695509093506fffffffffffffffffffffffffffffffff808216935070010000000000000000000000000000000090910416905091939590929450565b611f7e612921565b5f807f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c00611d13565b5f61236b612b15565b5f5b8281101561247a575f84848381811061238857612388614f00565b9050602002013590505f6123b97f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b5f8381526008919091016020908152604091829020825160608101845290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff1692810192909252909150158061244e5750806040015167ffffffffffffffff1642105b1561245a575050612472565b6124648282613abb565b61246d84614f97565b935050505b60010161236d565b506114d7612f81565b61248b613d94565b6114ba81613dac565b5f61249d612b15565b5f6124a785612fab565b9050835f036124e2576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b83831115612526576040517ff93627260000000000000000000000000000000000000000000000000000000081526004810184905260248101859052604401610f83565b6001600160a01b0385165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff16808611156125d0576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201523360248201526044810182905260648101879052608401610f83565b82546001600160a01b031633036125f5576125f583886125f08985614e9e565b613e49565b6125ff8388613028565b505f61260c8484846131fa565b600385015490915061262e90899033908a8603906001600160a01b0316613eaf565b6002840180547fffffffffffffffff00000000000000000000000000000000000000000000000081166bffffffffffffffffffffffff8083168b900381169182176c010000000000000000000000007fffffffffffffffffffffffffffffffffffffffff000000000000000000000000909416909217839004811685900316909102178082555f91780100000000000000000000000000000000000000000000000090910463ffffffff169060186126e583614fce565b82546101009290920a63ffffffff818102199093169183160217909155865490821692503360c09290921b7bffffffff00000000000000000000000000000000000000000000000016780100000000000000000000000000000000000000000000000090910460a01b77ffffffff000000000000000000000000000000000000000016171795505f6127977f000000000000000000000000000000000000000000000000000000000000000042614e8b565b905060405180606001604052808a6bffffffffffffffffffffffff168152602001896bffffffffffffffffffffffff1681526020016127d583613f85565b67ffffffffffffffff1690527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342005f898152600891909101602090815260409182902083518154858401519585015167ffffffffffffffff1678010000000000000000000000000000000000000000000000000277ffffffffffffffffffffffffffffffffffffffffffffffff6bffffffffffffffffffffffff9788166c01000000000000000000000000027fffffffffffffffff000000000000000000000000000000000000000000000000909316979093169690961717169390931790925580518b81529182018a9052810182905233906001600160a01b038c169089907f34d4f7be930d0bb834f41087796564e29732f31fece50be5078869a0bace39c19060600160405180910390a461290c8a338561334e565b50505050505061291a612f81565b9392505050565b7f0000000000000000000000000000000000000000000000000000000000000000365f80375f5f365f845af43d5f5f3e8061295a573d5ffd5b503d5ff35b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a006114d7565b806001600160a01b03163b5f036129d5576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b5f816001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015612a30575060408051601f3d908101601f19168201909252612a2d91810190614ff2565b60015b612a71576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b90507f00000000000000000000000000000000000000000000000000000000000000008111610e03576040517fb08347030000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602481018290527f00000000000000000000000000000000000000000000000000000000000000006044820152606401610f83565b612b0c613fd8565b6114ba81614016565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15612b6e576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61192e60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90614060565b5f612ba585612fab565b9050825f03612be0576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b612beb818686614067565b612bf58186613028565b506002810154600882015460018301546bffffffffffffffffffffffff928316926c01000000000000000000000000909204821691740100000000000000000000000000000000000000009091041685612c4f8385614e8b565b612c599190614e8b565b1115612ce75786612c6a8284614e8b565b60018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015260248301919091527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16604482015260648101869052608401610f83565b6001600160a01b038781165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938a168352929052908120805490916bffffffffffffffffffffffff90911690612d4c8684846131fa565b60028701549091505f908290612d81908b906c0100000000000000000000000090046bffffffffffffffffffffffff16614e8b565b612d8b9190614e9e565b90505f612d97886142a5565b90506bffffffffffffffffffffffff612db08284614e8b565b1115612e305760028801548c90612de69083906c0100000000000000000000000090046bffffffffffffffffffffffff16614e8b565b6040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b0390921660048301526024820152604481018b9052606401610f83565b612e528c8c612e3f8d88614e8b565b60038c01546001600160a01b0316613eaf565b612e5c8a88614e8b565b6002890180546bffffffffffffffffffffffff8581166c01000000000000000000000000027fffffffffffffffff0000000000000000000000000000000000000000000000009092169316929092179190911790556040518a81526001600160a01b038c811691908e16907fe5541a6b6103d4fa7e021ed54fad39c66f27a76bd13d374cf6240ae6bd0bb72b9060200160405180910390a38815612f3457612f2f6001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168c8e8d6142d7565b612f68565b612f686001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168d8c614353565b612f738c8c8561334e565b505050505050505050505050565b61192e5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00612b95565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342046020526040902080549091166115a2576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b5f5f6130348484613786565b8051925090505f82900361304b575f9150506114d7565b60808101516001600160a01b0316600385015560a0810151600485015560408101516005850180545f906130929084906fffffffffffffffffffffffffffffffff16615009565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555080602001518460050160108282829054906101000a90046fffffffffffffffffffffffffffffffff166130fb9190615009565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508184600201600c8282829054906101000a90046bffffffffffffffffffffffff1661315c9190615031565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550826001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d838360200151846040015185606001516040516131eb949392919093845260208401929092526040830152606082015260800190565b60405180910390a25092915050565b5f815f0361320957505f61291a565b825460038501545f91613238916001600160a01b036c0100000000000000000000000090920482169116615055565b61324b906001600160a01b031684614eb1565b90506132636b033b2e3c9fd0803ce800000082614ec8565b91505f61327c6b033b2e3c9fd0803ce800000084614eb1565b6132869083614e9e565b905080156133455760038601545f906132c69083907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16614e8b565b90506bffffffffffffffffffffffff81111561330a5780876004015f8282546132ef9190614e8b565b90915550506003870180546001600160a01b03169055613343565b6003870180546001600160a01b0316740100000000000000000000000000000000000000006bffffffffffffffffffffffff8416021790555b505b50509392505050565b805f0361335a57505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b8360405161339f91815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b158015613407575f5ffd5b505af1158015613419573d5f5f3e3d5ffd5b50505050505050565b306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614806134bb57507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166134af7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc546001600160a01b031690565b6001600160a01b031614155b1561192e576040517fe07c8dba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6134fa613d94565b7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316816001600160a01b031663fc0c546a6040518163ffffffff1660e01b8152600401602060405180830381865afa158015613560573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906135849190615074565b6001600160a01b0316146114ba576040517f1c5ec5f70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b816001600160a01b03166352d1902d6040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015613629575060408051601f3d908101601f1916820190925261362691810190614ff2565b60015b61366a576040517f4c9c8ce30000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc81146136c6576040517faa1d49a400000000000000000000000000000000000000000000000000000000815260048101829052602401610f83565b6119388383614384565b306001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000161461192e576040517fe07c8dba00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b3361373b611cef565b6001600160a01b03161461192e576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610f83565b6114ba816143d9565b6137b96040518060c001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b03908116608083015260028401546040517f70a0823100000000000000000000000000000000000000000000000000000000815284831660048201526c010000000000000000000000009091046bffffffffffffffffffffffff16915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa15801561386c573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906138909190614ff2565b90508181116138a05750506114d7565b600385015460048601546138da917401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1690614e8b565b60a08401525f6138ea8383614e9e565b90505f6138f6876142a5565b61390c856bffffffffffffffffffffffff614e9e565b6139169190614e9e565b905080821115613924578091505b8185527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420154620f4240906139589084614eb1565b6139629190614ec8565b602086018190528754620f4240917401000000000000000000000000000000000000000090910463ffffffff169061399a9085614e9e565b6139a49190614eb1565b6139ae9190614ec8565b6040860181905260208601516139c49084614e9e565b6139ce9190614e9e565b606086015260028701546bffffffffffffffffffffffff165f819003613a1257856060015186604001818151613a049190614e8b565b9052505f6060870152613ab0565b606086015115613ab0575f8660a001516b033b2e3c9fd0803ce80000008860600151613a3e9190614eb1565b613a489190614e8b565b90505f613a558383614ec8565b60808901519091505f90613a70906001600160a01b03614e9e565b905080821115613a7e578091505b8189608001818151613a909190614e8b565b905250613a9d8483614eb1565b613aa79084614e9e565b60a08a01525050505b505050505092915050565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434208602052604081208190557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548492919063ffffffff60a085901c16908110613b2b57613b2b614f00565b5f91825260208083209091015485516001600160a01b039091168084527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420483526040842060020180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff908116959095039094160292909217909155908501518551919350613bda9161508f565b6bffffffffffffffffffffffff169050826001600160a01b0316826001600160a01b0316867f4c22bf43a6352db2ee123dcc2cb8627db05983c652a911e501dccaa252b80fa7875f0151886020015133604051613c66939291906bffffffffffffffffffffffff93841681529190921660208201526001600160a01b0391909116604082015260600190565b60405180910390a4818115613cec576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0385811660048301526024820184905282169063c4076876906044015f604051808303815f87803b158015613cd5575f5ffd5b505af1158015613ce7573d5f5f3e3d5ffd5b505050505b60208501516bffffffffffffffffffffffff1615613d8c5760208501516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526bffffffffffffffffffffffff90911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015613d75575f5ffd5b505af1158015613d87573d5f5f3e3d5ffd5b505050505b505050505050565b613d9c613732565b61192e613da7611cef565b612987565b613db4613732565b7f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c0080547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081178255613e10611cef565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a35050565b60088301546bffffffffffffffffffffffff1680821015611f7e576040517f1fe8a9070000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201526024810183905260448101829052606401610f83565b815f03613f01576001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938716835292905290812055611f7e565b6040805180820182526bffffffffffffffffffffffff93841681526001600160a01b0392831660208083019182529684165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342068852838120968516815295909652932092519351166c01000000000000000000000000029216919091179055565b5f67ffffffffffffffff821115613fd457604080517f6dfcc650000000000000000000000000000000000000000000000000000000008152600481019190915260248101839052604401610f83565b5090565b613fe0614429565b61192e576040517fd7e6bcf800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61401e613fd8565b6001600160a01b038116611a9b576040517f1e4fbdf70000000000000000000000000000000000000000000000000000000081525f6004820152602401610f83565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff166141365782547e01000000000000000000000000000000000000000000000000000000000000900460ff16156140f9576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610f83565b82546001600160a01b039081169082168190036141535750505050565b83547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200907d010000000000000000000000000000000000000000000000000000000000900460ff1680156141ce57506001600160a01b038085165f90815260078301602090815260408083209387168352929052205460ff16155b15614218576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b03808616600483015284166024820152604401610f83565b6001600160a01b038085165f90815260068301602090815260408083209386168352929052205481546bffffffffffffffffffffffff9091169080821015613419576040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810183905260448101829052606401610f83565b60088101545f906114d7906bffffffffffffffffffffffff808216916c01000000000000000000000000900416614e8b565b6040516001600160a01b038481166024830152838116604483015260648201839052611f7e9186918216906323b872dd906084015b604051602081830303815290604052915060e01b6020820180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff8381831617835250505050614447565b6040516001600160a01b0383811660248301526044820183905261193891859182169063a9059cbb9060640161430c565b61438d826144cc565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a28051156143d1576119388282614573565b610e036145dc565b7f237e158222e3e6968b72b9db0d8043aacf074ad9f650f0d1606b4d82ee432c0080547fffffffffffffffffffffffff0000000000000000000000000000000000000000168155610e0382614614565b5f61443261295f565b5468010000000000000000900460ff16919050565b5f5f60205f8451602086015f885af180614466576040513d5f823e3d81fd5b50505f513d9150811561447d57806001141561448a565b6001600160a01b0384163b155b15611f7e576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610f83565b806001600160a01b03163b5f0361451a576040517f4c9c8ce30000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610f83565b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc80547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0392909216919091179055565b60605f5f846001600160a01b03168460405161458f91906150b3565b5f60405180830381855af49150503d805f81146145c7576040519150601f19603f3d011682016040523d82523d5f602084013e6145cc565b606091505b509150915061189285838361469c565b341561192e576040517fb398979f00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c19930080547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b03848116918217845560405192169182907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a3505050565b6060826146b1576146ac82614711565b61291a565b81511580156146c857506001600160a01b0384163b155b1561470a576040517f9996b3150000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610f83565b508061291a565b80511561472057805160208201fd5b6040517fd6bda27500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b03811681146114ba575f5ffd5b803580151581146115a2575f5ffd5b5f5f60408385031215614786575f5ffd5b823561479181614752565b915061479f60208401614766565b90509250929050565b5f5f5f5f608085870312156147bb575f5ffd5b843593506020850135925060408501356147d481614752565b915060608501356147e481614752565b939692955090935050565b5f5f60408385031215614800575f5ffd5b823561480b81614752565b946020939093013593505050565b5f60208284031215614829575f5ffd5b813561291a81614752565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60048110614896577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b9052565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b602081526148e26020820183516001600160a01b03169052565b5f60208301516148fd60408401826001600160a01b03169052565b5060408301516060830152606083015161491b608084018215159052565b50608083015161492e60a0840182614861565b5060a083015160c083015260c083015161494c60e084018215159052565b5060e083015161016061010084015261496961018084018261489a565b90506101008401516101208401526101208401516101408401526101408401516101608401528091505092915050565b5f5f5f5f608085870312156149ac575f5ffd5b84356149b781614752565b935060208501356149c781614752565b93969395505050506040820135916060013590565b5f5f602083850312156149ed575f5ffd5b823567ffffffffffffffff811115614a03575f5ffd5b8301601f81018513614a13575f5ffd5b803567ffffffffffffffff811115614a29575f5ffd5b8560208260051b8401011115614a3d575f5ffd5b6020919091019590945092505050565b5f5f60408385031215614a5e575f5ffd5b8235614a6981614752565b91506020830135614a7981614752565b809150509250929050565b602080825282518282018190525f918401906040840190835b81811015614ac45783516001600160a01b0316835260209384019390920191600101614a9d565b509095945050505050565b5f60208284031215614adf575f5ffd5b5035919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b5f5f60408385031215614b24575f5ffd5b8235614b2f81614752565b9150602083013567ffffffffffffffff811115614b4a575f5ffd5b8301601f81018513614b5a575f5ffd5b803567ffffffffffffffff811115614b7457614b74614ae6565b604051601f19603f601f19601f8501160116810181811067ffffffffffffffff82111715614ba457614ba4614ae6565b604052818152828201602001871015614bbb575f5ffd5b816020840160208301375f602083830101528093505050509250929050565b5f5f83601f840112614bea575f5ffd5b50813567ffffffffffffffff811115614c01575f5ffd5b602083019150836020828501011115611916575f5ffd5b5f5f5f5f5f60808688031215614c2c575f5ffd5b8535614c3781614752565b945060208601359350604086013567ffffffffffffffff811115614c59575f5ffd5b614c6588828901614bda565b96999598509660600135949350505050565b5f5f5f60608486031215614c89575f5ffd5b8335614c9481614752565b92506020840135614ca481614752565b929592945050506040919091013590565b5f5f5f5f60608587031215614cc8575f5ffd5b8435614cd381614752565b935060208501359250604085013567ffffffffffffffff811115614cf5575f5ffd5b614d0187828801614bda565b95989497509550505050565b602081525f61291a602083018461489a565b5f5f60408385031215614d30575f5ffd5b50508035926020909101359150565b5f5f5f5f60608587031215614d52575f5ffd5b8435614d5d81614752565b9350602085013567ffffffffffffffff811115614d78575f5ffd5b614d8487828801614bda565b9598909750949560400135949350505050565b5f5f5f60608486031215614da9575f5ffd5b8335614db481614752565b95602085013595506040909401359392505050565b5f5f5f60608486031215614ddb575f5ffd5b8335614de681614752565b92506020840135614df681614752565b9150614e0460408501614766565b90509250925092565b600181811c90821680614e2157607f821691505b602082108103614e58577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b808201808211156114d7576114d7614e5e565b818103818111156114d7576114d7614e5e565b80820281158282048414176114d7576114d7614e5e565b5f82614efb577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b60208152816020820152818360408301375f818301604090810191909152601f909201601f19160101919050565b803560208310156114d7577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff602084900360031b1b1692915050565b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8203614fc757614fc7614e5e565b5060010190565b5f63ffffffff821663ffffffff8103614fe957614fe9614e5e565b60010192915050565b5f60208284031215615002575f5ffd5b5051919050565b6fffffffffffffffffffffffffffffffff81811683821601908111156114d7576114d7614e5e565b6bffffffffffffffffffffffff81811683821601908111156114d7576114d7614e5e565b6001600160a01b0382811682821603908111156114d7576114d7614e5e565b5f60208284031215615084575f5ffd5b815161291a81614752565b6bffffffffffffffffffffffff82811682821603908111156114d7576114d7614e5e565b5f82518060208501845e5f92019182525091905056fea26469706673582212206ca3a54841221e59d75a480e2e22b08e444a81f267411e6d874e62e2989ef3dc64736f6c634300081e00336101006040523060e052348015610014575f5ffd5b50604051615e48380380615e48833981016040819052610033916100a7565b8282826001600160a01b03831661005d576040516349e9de4360e11b815260040160405180910390fd5b81811061008a576040516232e18760e61b8152600481018290526024810183905260440160405180910390fd5b6001600160a01b0390921660805260a05260c052506100e6915050565b5f5f5f606084860312156100b9575f5ffd5b83516001600160a01b03811681146100cf575f5ffd5b602085015160409095015190969495509392505050565b60805160a05160c05160e051615cf76101515f395f61105201525f81816102fc0152610a8201525f8181610516015281816116c20152818161509701526150fa01525f818161060e0152818161119501528181611f36015281816124a20152614cf50152615cf75ff3fe608060405234801561000f575f5ffd5b50600436106102c1575f3560e01c80638da5cb5b1161017c578063d75629cf116100dd578063e863512511610093578063f2fde38b1161006e578063f2fde38b146105e3578063fa337b15146105f6578063fc0c546a14610609575f5ffd5b8063e8635125146105aa578063f1c4a037146105bd578063f22bb785146105d0575f5ffd5b8063def5041c116100c3578063def5041c14610571578063e74b981b14610584578063e7f0064714610597575f5ffd5b8063d75629cf1461054b578063dcaaa61b1461055e575f5ffd5b8063b13aa2d611610132578063bed7236811610118578063bed72368146104fe578063cdc747dd14610511578063d28b1ebe14610538575f5ffd5b8063b13aa2d6146104d8578063b2f4566a146104eb575f5ffd5b8063999ad15e11610162578063999ad15e1461049f5780639da4487c146104b25780639de1322e146104c5575f5ffd5b80638da5cb5b1461045c57806391889d081461048c575f5ffd5b806332b529f6116102265780636bf32987116101dc5780637364874d116101c25780637364874d1461040e5780637e2439a81461042157806389b4550d14610449575f5ffd5b80636bf32987146103f3578063715018a614610406575f5ffd5b806353bc008d1161020c57806353bc008d146103a2578063595aeb50146103cd57806367cf42e3146103e0575f5ffd5b806332b529f61461037c5780633d6aa5e11461038f575f5ffd5b8063101c7b421161027b5780631404633c116102615780631404633c146103615780631807da281461031e5780632d80caa514610369575f5ffd5b8063101c7b421461033b578063109c5c541461034e575f5ffd5b806305a9d19d116102ab57806305a9d19d146102f75780630a68f31f1461031e5780630d720bbc14610331575f5ffd5b80620d7959146102c557806302d4835a146102da575b5f5ffd5b6102d86102d33660046151dd565b610630565b005b6102e462030d4081565b6040519081526020015b60405180910390f35b6102e47f000000000000000000000000000000000000000000000000000000000000000081565b6102d861032c36600461520e565b6106cd565b6102e4620f424081565b6102e4610349366004615227565b6106d9565b6102e461035c366004615266565b610c53565b6102e4602081565b6102e461037736600461520e565b610d7a565b6102d861038a3660046152d7565b610f9b565b6102e46b033b2e3c9fd0803ce800000081565b6103b56103b036600461532c565b611047565b6040516001600160a01b0390911681526020016102ee565b6102d86103db36600461520e565b611467565b6102e46103ee366004615389565b611559565b6102d861040136600461520e565b611851565b6102d86119ca565b6102d861041c3660046153b1565b6119dd565b61043461042f3660046153eb565b611ca1565b604080519283526020830191909152016102ee565b6102d861045736600461520e565b611ef9565b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b03166103b5565b6102d861049a366004615389565b612109565b6102d86104ad366004615389565b61232a565b6102d86104c03660046152d7565b6124d4565b6102d86104d33660046152d7565b61268b565b6102d86104e63660046152d7565b6127d5565b6102e46104f93660046153eb565b61287a565b6102d861050c3660046153eb565b612aec565b6102e47f000000000000000000000000000000000000000000000000000000000000000081565b6102d8610546366004615413565b612be5565b6102d86105593660046152d7565b612c56565b6102d861056c36600461520e565b612cb1565b6102d861057f36600461520e565b612d3f565b6102d861059236600461520e565b612e33565b6102d86105a5366004615389565b612efb565b6102d86105b836600461520e565b613066565b6102e46105cb36600461520e565b61324f565b6102d86105de366004615389565b6132af565b6102d86105f136600461520e565b613490565b6102d8610604366004615469565b6134e3565b6103b57f000000000000000000000000000000000000000000000000000000000000000081565b8061063a836135d7565b80549115157d010000000000000000000000000000000000000000000000000000000000027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff90921691909117905560405181151581526001600160a01b038316907f972890b5322556b724c8e4dec980e9d23a32918c8a236524d4b5190191601a429060200160405180910390a25050565b6106d681613638565b50565b5f6106e2613760565b5f6106ec866137e6565b90505f6106f8866137e6565b9050856001600160a01b0316876001600160a01b031603610755576040517f6a8a37770000000000000000000000000000000000000000000000000000000081526001600160a01b03881660048201526024015b60405180910390fd5b845f0361078e576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b848411156107d2576040517ff9362726000000000000000000000000000000000000000000000000000000008152600481018590526024810186905260440161074c565b81546001600160a01b03163303610826576040517fff3220940000000000000000000000000000000000000000000000000000000081526001600160a01b038816600482015233602482015260440161074c565b6001600160a01b0387165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320338452909152902080546bffffffffffffffffffffffff16808711156108d0576040517f7542732d0000000000000000000000000000000000000000000000000000000081526001600160a01b038a166004820152336024820152604481018290526064810188905260840161074c565b5f6108db87896154d6565b90506108e9848a3384613863565b6108f3858b613a61565b505f610900868585613c33565b6003870154909150610922908c9033908c8703906001600160a01b0316613d88565b6002860180546c010000000000000000000000006bffffffffffffffffffffffff8083168d900381166bffffffffffffffffffffffff198416811783900482168690039091169091027fffffffffffffffff00000000000000000000000000000000000000000000000090921617178082555f9190601c906109ca9063ffffffff7c0100000000000000000000000000000000000000000000000000000000909104166154e9565b825463ffffffff8281166101009490940a84810291021990911617909255885488549193503360e09390931b7fffffffff000000000000000000000000000000000000000000000000000000001678010000000000000000000000000000000000000000000000009283900460c01b7bffffffff000000000000000000000000000000000000000000000000161791900460a01b77ffffffff000000000000000000000000000000000000000016171797505f610aa77f00000000000000000000000000000000000000000000000000000000000000004261550d565b905060405180606001604052808c6bffffffffffffffffffffffff1681526020018b6bffffffffffffffffffffffff168152602001610ae583613e82565b67ffffffffffffffff1690527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006009015f8b81526020019081526020015f205f820151815f015f6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055506020820151815f01600c6101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff1602179055506040820151815f0160186101000a81548167ffffffffffffffff021916908367ffffffffffffffff160217905550905050336001600160a01b03168c6001600160a01b03168e6001600160a01b03167f6125702d2bee26ada731a95b2e788b38f452675101afdd481d3575e013ed40798c8f8f87604051610c28949392919093845260208401929092526040830152606082015260800190565b60405180910390a4610c3b8d3385613ed5565b5050505050505050610c4b613fa9565b949350505050565b5f610c5c613760565b5f5b82811015610d6b575f848483818110610c7957610c79615520565b9050602002013590505f610caa7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b5f8381526009919091016020908152604091829020825160608101845290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116938301939093527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16928101929092529091501580610d3f5750806040015167ffffffffffffffff1642105b15610d4b575050610d63565b610d558282613fd3565b610d5e8461554d565b935050505b600101610c5e565b50610d74613fa9565b92915050565b5f610d83613760565b5f610d8d836137e6565b9050610d998184613a61565b50600581015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1691505f829003610e37577f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434202546040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b038086166004830152909116602482015260440161074c565b6005810180546fffffffffffffffffffffffffffffffff1690556002810180546bffffffffffffffffffffffff6c010000000000000000000000008083048216869003909116027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff9091161790555f610ecd7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b600201546040518481526001600160a01b03918216925082918616907f8fc241308ffc17817e6a8c6a52a8f7cd4931dfca0c539fd35a630311c7e4c57b9060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0382811660048301526024820185905285169063c4076876906044015f604051808303815f87803b158015610f76575f5ffd5b505af1158015610f88573d5f5f3e3d5ffd5b505050505050610f96613fa9565b919050565b610fa3614435565b620f4240811115610fec576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f4240602482015260440161074c565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342038190556040518181527f5cfd6edb975f91484a49029ecca44dfc57db4f768aad1d331c175f0ac7d9d598906020015b60405180910390a150565b5f6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630036110aa576040517f83e7d76f00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0386166110ea576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b620f4240851115611133576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101869052620f4240602482015260440161074c565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342055463ffffffff811115611193576040517f7324294000000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f00000000000000000000000000000000000000000000000000000000000000006040516111c0906151ab565b6001600160a01b039091168152602001604051809103905ff0801580156111e9573d5f5f3e3d5ffd5b506001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342046020526040902080547c01000000000000000000000000000000000000000000000000000000007fffffffffffffffff000000000000000000000000000000000000000000000000909116337fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff16177401000000000000000000000000000000000000000063ffffffff8c811691909102919091177fffffff0000000000ffffffffffffffffffffffffffffffffffffffffffffffff16780100000000000000000000000000000000000000000000000091871682027fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff16179190911782557fffffffffffffffffffffffff0000000000000000000000000000000000000000928b1692909217600182015560088101805477ffffffffffffffffffffffffffffffffffffffffffffffff164267ffffffffffffffff16909302929092179091559092506007810161138d86888361562e565b50600681018490557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580546001810182555f919091527f53dd1da37679e647ca3308d02b5e5802756e7477c5f14fc6c2c5cf027d3412ff0180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0385169081179091556040513391907f6bc205502f0f7f01159f8f15ab9955d2577b99000a072d0e0f304bc57d19676e90611454908c908c908c908c908c9061574d565b60405180910390a3505095945050505050565b5f611471826135d7565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff16156114dd576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b80547fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167c01000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907ff37bc7d2dc2b5bd3afd83f8325fd7f602d73391cc33915689bea4c61f81b12d9905f90a25050565b5f5f611564846135d7565b9050620f42408311156115af576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101849052620f4240602482015260440161074c565b805474010000000000000000000000000000000000000000900463ffffffff165f7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200600301549050611601818361550d565b85111561165a576040517fb373a7b10000000000000000000000000000000000000000000000000000000081526001600160a01b038716600482015260248101839052604481018690526064810182905260840161074c565b6001600160a01b0386165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420b6020526040812080549091906116ba906c01000000000000000000000000900467ffffffffffffffff166001615787565b90505f6116e77f00000000000000000000000000000000000000000000000000000000000000004261550d565b905060405180606001604052808963ffffffff16815260200161170983613e82565b67ffffffffffffffff1681526020018367ffffffffffffffff1681525061174d7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b6001600160a01b038b165f818152600b92909201602090815260409283902084518154868401519686015163ffffffff9092166bffffffffffffffffffffffff199091161764010000000067ffffffffffffffff97881602177fffffffffffffffffffffffff0000000000000000ffffffffffffffffffffffff166c0100000000000000000000000096909116959095029490941790935581518b815292830184905260a085901b7bffffffffffffffff000000000000000000000000000000000000000016811799509189917fa33d57c2b27d425b8337ce2ddcf05fb95b82d55f539585da8bcd4f2f38f0cdd9910160405180910390a350505050505092915050565b5f61185b826137e6565b60018101549091506001600160a01b031633146118b5576040517f340805430000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015233602482015260440161074c565b335f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e60205260409020547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200906001600160a01b03168015611957576040517fd89e126d0000000000000000000000000000000000000000000000000000000081523360048201526001600160a01b038216602482015260440161074c565b335f818152600e8401602052604080822080547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b03891690811790915590519092917fe5f6917d42780a34e51098af22cc239108439a108e8bb6d78cc9e5ff1d334ce191a350505050565b6119d2614476565b6119db5f6144ea565b565b6119e5613760565b5f6119ef846135d7565b6001600160a01b0384165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d602052604081205491925003611a6b576040517ff605de6f0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161074c565b815f03611aa4576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60088101546001600160a01b0385165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091529020546bffffffffffffffffffffffff918216911680611b08858461550d565b1115611b60576040517ff71fe9b80000000000000000000000000000000000000000000000000000000081526001600160a01b038716600482015260248101839052604481018290526064810185905260840161074c565b6002830180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff9081168890038116909202179091556008840180546bffffffffffffffffffffffff19168487019092169190911790556040518481526001600160a01b0386811691908816907f6a9a9bbf2aa20c202ab5a8ddeb8cf8286336f6438c3e2794c70834c06ba0d6f19060200160405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0386811660048301526024820186905287169063c4076876906044015f604051808303815f87803b158015611c7b575f5ffd5b505af1158015611c8d573d5f5f3e3d5ffd5b50505050505050611c9c613fa9565b505050565b5f5f611cab613760565b611cb4846137e6565b506001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832093871683529281529082902082518084019093525460ff8116151580845261010090910463ffffffff1691830191909152611d69576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b0380871660048301528516602482015260440161074c565b6001600160a01b038581165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083209388168352929052908120546bffffffffffffffffffffffff169003611e08576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0380871660048301528516602482015260440161074c565b611e1d8585836020015163ffffffff16614572565b604080518381526020810183905292955090935033916001600160a01b0387811692908916917f6638536ffdc636729ca4076339e65ee97edfd737618a808e63c5f93ed6472ef7910160405180910390a48115611ee9576040517fc4076876000000000000000000000000000000000000000000000000000000008152336004820152602481018390526001600160a01b0386169063c4076876906044015f604051808303815f87803b158015611ed2575f5ffd5b505af1158015611ee4573d5f5f3e3d5ffd5b505050505b50611ef2613fa9565b9250929050565b611f01614435565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b0382163b1580611f6a57507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316145b80611f7d57506001600160a01b03821630145b80611fa257506001600160a01b038281165f9081526004830160205260409020541615155b15611fe4576040517fbe9d15b40000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b6001600160a01b0382165f908152600d8201602052604090205415612040576040517f303206c50000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b600c81015460201161207e576040517f454a42e700000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600c810180546001810182555f828152602080822090920180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0387169081179091559254838252600d850190925260408082209290925590517fdd8f589c1055b2c40e45b7a6e91cc3d9d049db89bc3832b14853216fdfa9ce599190a25050565b612111613760565b5f61211b836135d7565b9050815f03612156576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60088101546bffffffffffffffffffffffff16808311156121bc576040517f96358f100000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018290526044810184905260640161074c565b6121c68285613a61565b506001600160a01b0384165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091528120805490916bffffffffffffffffffffffff90911690612228858484613c33565b600386015490915061224a9088903390898603906001600160a01b0316613d88565b6002850180546008870180548988036bffffffffffffffffffffffff9081166bffffffffffffffffffffffff19928316179092556c010000000000000000000000009083168284168b900383169081178290048316869003909216027fffffffffffffffff0000000000000000000000000000000000000000000000009092161717905560405186815233906001600160a01b038916907f9becaebe70ecc5241dceab23f65b9e1ba881285851a03c05ce26d1499034a9e89060200160405180910390a3612319873383613ed5565b5050505050612326613fa9565b5050565b612332613760565b5f61233c836137e6565b9050815f03612377576040517faf45cf4300000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60088101546bffffffffffffffffffffffff16808311156123dd576040517f96358f100000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018290526044810184905260640161074c565b6008820180546bffffffffffffffffffffffff19168483036bffffffffffffffffffffffff908116919091179091556002830180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c0100000000000000000000000091829004841687019093160291909117905560405183815233906001600160a01b038616907f6a878eb9c3f1625333ac316e9db79a42d33bad44d3f0c615736864e15825ebf79060200160405180910390a36124ca6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001633868661486d565b5050612326613fa9565b6124dc613760565b805f6124e7826148f5565b90505f6124f3836135d7565b9050816020015167ffffffffffffffff164210156125565760208201516040517fbe1154c20000000000000000000000000000000000000000000000000000000081526004810186905267ffffffffffffffff909116602482015260440161074c565b6125608184613a61565b508054825163ffffffff908116740100000000000000000000000000000000000000009081027fffffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffff8416178455909104165f6125d87f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420090565b6001600160a01b0386165f818152600b92909201602052604091829020805467ffffffffffffffff94909416640100000000027fffffffffffffffffffffffffffffffffffffffff0000000000000000ffffffff90941693909317909255845190517fc2892dcc372e127497ffc4e6871d52c9dea4f33884203a4534e156c6eb60271e916126779185919091825263ffffffff16602082015260400190565b60405180910390a2505050506106d6613fa9565b612693613760565b5f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420960209081526040808320815160608101835290546bffffffffffffffffffffffff8082168084526c010000000000000000000000008304909116948301949094527801000000000000000000000000000000000000000000000000900467ffffffffffffffff16918101919091529103612761576040517fed8351680000000000000000000000000000000000000000000000000000000081526004810183905260240161074c565b806040015167ffffffffffffffff164210156127c25760408082015190517f257ad8de0000000000000000000000000000000000000000000000000000000081526004810184905267ffffffffffffffff909116602482015260440161074c565b6127cc8282613fd3565b506106d6613fa9565b6127dd614435565b62030d40811115612826576040517f4cef09c80000000000000000000000000000000000000000000000000000000081526004810182905262030d40602482015260440161074c565b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342018190556040518181527f4ea5f045c6288e3f4ad3559e8508b9dc6faffc104d5216540af8dfe03a3d47139060200161103c565b5f612883613760565b6001600160a01b038281165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e602052604090205416806128fe576040517ffdcdb39b0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161074c565b6040517fe2e403170000000000000000000000000000000000000000000000000000000081526001600160a01b03848116600483015285169063e2e4031790602401602060405180830381865afa15801561295b573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061297f91906157a7565b9150815f036129cd576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b0380831660048301528416602482015260440161074c565b6040517f3d3d77140000000000000000000000000000000000000000000000000000000081526001600160a01b038481166004830152828116602483015260448201849052851690633d3d7714906064015f604051808303815f87803b158015612a35575f5ffd5b505af1158015612a47573d5f5f3e3d5ffd5b50505050826001600160a01b0316846001600160a01b0316826001600160a01b03167f0980b5071c04339cc6fbedc07eaafe4d5259654ba7dd12c59be970ae6b460dc485604051612a9a91815260200190565b60405180910390a46001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420460205260409020612ae29082613a61565b5050610d74613fa9565b612af4613760565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420e602052604090205416612b6e576040517ffdcdb39b0000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161074c565b6040517f628806ef0000000000000000000000000000000000000000000000000000000081526001600160a01b03828116600483015283169063628806ef906024015f604051808303815f87803b158015612bc7575f5ffd5b505af1158015612bd9573d5f5f3e3d5ffd5b50505050612326613fa9565b5f612bef856135d7565b905060078101612c0084868361562e565b50818160060181905550846001600160a01b03167ff6bbcb76dfc011ca42ea51fa120e14de625bd9c1eba344be0799b1f39cb262ae858585604051612c47939291906157be565b60405180910390a25050505050565b612c5e614435565b807f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200556040518181527f54e73da06550607fd209ca733c6efaf9a8756b90e1bf85469d6d893d5f56f2369060200161103c565b5f612cbb826135d7565b80549115157c0100000000000000000000000000000000000000000000000000000000027fffffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff9092169190911790556040516001600160a01b038216907ff82ae9a5785e9b261d7e8bba20ced7516919ec7bdc4b18e7d916316f4991e532905f90a250565b5f612d49826135d7565b80549091507e01000000000000000000000000000000000000000000000000000000000000900460ff1615612db5576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b80547fff00ff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e010000000000000000000000000000000000000000000000000000000000001781556040516001600160a01b038316907f5fe156a1ae608364363024b95ce5154c6868342101b4e859d60434aedaec22fb905f90a25050565b612e3b614435565b6001600160a01b038116612e7b576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b7f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420280547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0383169081179091556040517f167cccccc6e9b2892a740ec13fc1e51d3de8ea384f25bd87fee7412d588637e2905f90a250565b5f612f05836135d7565b90506bffffffffffffffffffffffff821115612f62576040517fd6cdc4e2000000000000000000000000000000000000000000000000000000008152600481018390526bffffffffffffffffffffffff602482015260440161074c565b600881015460028201545f91612f99916bffffffffffffffffffffffff6c010000000000000000000000009092048216911661550d565b905080831015612fee576040517f0e2c227b0000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602481018490526044810182905260640161074c565b6001820180546001600160a01b03908116740100000000000000000000000000000000000000006bffffffffffffffffffffffff87160217909155604051848152908516907f5b74bae73d5a3e7c980bca2a53d2af07232b7e0c6feeaf8921496505be5480c39060200160405180910390a250505050565b61306e614435565b6001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420d60205260408120547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342009181900361310b576040517ff605de6f0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015260240161074c565b600c820180545f9190613120906001906154d6565b8154811061313057613130615520565b5f918252602090912001546001600160a01b0316905080600c84016131566001856154d6565b8154811061316657613166615520565b5f91825260208083209190910180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b039485161790559183168152600d850190915260409020829055600c83018054806131cb576131cb6157e1565b5f828152602080822083015f1990810180547fffffffffffffffffffffffff00000000000000000000000000000000000000001690559092019092556001600160a01b038616808352600d860190915260408083208390555190917f76b4d9defbd829821fce885676db697e4998d75fbac0d65e997e726c0e62439191a250505050565b5f613258613760565b61326382335f614572565b5060405181815290915033906001600160a01b038416907f4c2b8e1195d2ba4424e8216e00a9c726be7ec5b218056b9d9201520832ee606e9060200160405180910390a3610f96613fa9565b6132b8826137e6565b50620f4240811115613302576040517f4cef09c800000000000000000000000000000000000000000000000000000000815260048101829052620f4240602482015260440161074c565b6001600160a01b0382165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434206602090815260408083203384529091528120546bffffffffffffffffffffffff16900361339b576040517f41f1951a0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015233602482015260440161074c565b6040805180820182526001815263ffffffff83811660208084019182526001600160a01b0387165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a835286812033808352908452908790209551865494517fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000009095169015157fffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000ff161761010094909516939093029390931790935583518581529351909391927ffea010ad7e3c991128e1557e5d4c63418c52fad93539ee226126ecad115f6c7d928290030190a35050565b613498614476565b6001600160a01b0381166134da576040517f1e4fbdf70000000000000000000000000000000000000000000000000000000081525f600482015260240161074c565b6106d6816144ea565b6134ec836135d7565b506001600160a01b03821661352d576040517f93d3bc8600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b038381165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434207602090815260408083209487168084529482529182902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016861515908117909155825190815291517f25557d42359d3b55deb33916ece1da5e32800e8a9fa1da727ad3d254ba1b73bc9281900390910190a3505050565b5f6135e1826137e6565b80549091506001600160a01b03163314610f96576040517f4685296a0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015233602482015260440161074c565b613641816137e6565b506001600160a01b0381165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832033845290915290205460ff166136ce576040517fed2186c60000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015233602482015260440161074c565b6001600160a01b0381165f8181527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420a6020908152604080832033808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000000169055519092917f4b547bf122fd275de9955bb535b6820a7f27661999230207c6bd7913fa91bec691a350565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156137b9576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6119db60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b906149df565b6001600160a01b038181165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204602052604090208054909116610f96576040517fa3362cab0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b61386e8484846149e6565b600884015460028501545f916138a5916bffffffffffffffffffffffff6c010000000000000000000000009092048216911661550d565b60018601549091507401000000000000000000000000000000000000000090046bffffffffffffffffffffffff166138dd838361550d565b111561395f5760018501546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038616600482015260248101839052740100000000000000000000000000000000000000009091046bffffffffffffffffffffffff1660448201526064810183905260840161074c565b5f61396986614c24565b600287015461399691906c0100000000000000000000000090046bffffffffffffffffffffffff1661550d565b90506bffffffffffffffffffffffff6139af848361550d565b1115613a00576040517fc54014390000000000000000000000000000000000000000000000000000000081526001600160a01b0386166004820152602481018290526044810184905260640161074c565b8286600801600c8282829054906101000a90046bffffffffffffffffffffffff16613a2b919061580e565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550505050505050565b5f5f613a6d8484614c56565b8051925090505f829003613a84575f915050610d74565b60808101516001600160a01b0316600385015560a0810151600485015560408101516005850180545f90613acb9084906fffffffffffffffffffffffffffffffff16615832565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff16021790555080602001518460050160108282829054906101000a90046fffffffffffffffffffffffffffffffff16613b349190615832565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff1602179055508184600201600c8282829054906101000a90046bffffffffffffffffffffffff16613b95919061580e565b92506101000a8154816bffffffffffffffffffffffff02191690836bffffffffffffffffffffffff160217905550826001600160a01b03167fdb2ae7fd4c873ab5f72ed0c2a86f8403da7fca4a50110ef5381f6c365829322d83836020015184604001518560600151604051613c24949392919093845260208401929092526040830152606082015260800190565b60405180910390a25092915050565b5f815f03613c4257505f613d81565b825460038501545f91613c71916001600160a01b036c010000000000000000000000009092048216911661585a565b613c84906001600160a01b031684615879565b9050613c9c6b033b2e3c9fd0803ce800000082615890565b91505f613cb56b033b2e3c9fd0803ce800000084615879565b613cbf90836154d6565b90508015613d7e5760038601545f90613cff9083907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1661550d565b90506bffffffffffffffffffffffff811115613d435780876004015f828254613d28919061550d565b90915550506003870180546001600160a01b03169055613d7c565b6003870180546001600160a01b0316740100000000000000000000000000000000000000006bffffffffffffffffffffffff8416021790555b505b50505b9392505050565b815f03613dda576001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938716835292905290812055613e7c565b604080518082019091526bffffffffffffffffffffffff831681526001600160a01b03821660208201527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342006001600160a01b038087165f908152600692909201602090815260408084208884168552825290922083519390920151166c01000000000000000000000000026bffffffffffffffffffffffff9092169190911790555b50505050565b5f67ffffffffffffffff821115613ed157604080517f6dfcc65000000000000000000000000000000000000000000000000000000000815260048101919091526024810183905260440161074c565b5090565b805f03613ee157505050565b816001600160a01b0316836001600160a01b03167fd01566b65da2d62cb66f3844588c99d9a95b38394ccdc9c3f7604536e653cf1b83604051613f2691815260200190565b60405180910390a36040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0383811660048301526024820183905284169063c4076876906044015f604051808303815f87803b158015613f8e575f5ffd5b505af1158015613fa0573d5f5f3e3d5ffd5b50505050505050565b6119db5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006137e0565b5f8281527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434209602052604081208190557f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420580548492919063ffffffff60a085901c1690811061404357614043615520565b5f9182526020822001546001600160a01b031691507f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420060050160c086901c63ffffffff168154811061409757614097615520565b5f9182526020808320919091015486516001600160a01b0386811685527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434204909352604080852060020180546bffffffffffffffffffffffff6c01000000000000000000000000808304821695909503169093027fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff90931692909217909155911680835291209091506141498183613a61565b50602085015185515f9161415c916158c8565b6001600160a01b038481165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420660209081526040808320938a16835292905290812080546bffffffffffffffffffffffff9384169450909216906141c4858484613c33565b60038601549091506141e69087908a90858801906001600160a01b0316613d88565b6008850180547fffffffffffffffff000000000000000000000000ffffffffffffffffffffffff81166c01000000000000000000000000918290046bffffffffffffffffffffffff90811688900381168302919091179092556002870180547fffffffffffffffff0000000000000000000000000000000000000000000000008116818516890185169081176bffffffffffffffffffffffff199092161783900484168801859003841690920291909117905589516020808c0151604080518f8152938516928401929092529092168183015233606082015290516001600160a01b038a81169289821692918b16917f5a3c4338772b33b0ed35f289272902877c9aea4f3ece7dd6363a3aa8b3396fd09181900360800190a486841561437d576040517fc40768760000000000000000000000000000000000000000000000000000000081526001600160a01b0388811660048301526024820187905282169063c4076876906044015f604051808303815f87803b158015614366575f5ffd5b505af1158015614378573d5f5f3e3d5ffd5b505050505b60208a01516bffffffffffffffffffffffff161561441d5760208a01516040517fc40768760000000000000000000000000000000000000000000000000000000081523360048201526bffffffffffffffffffffffff90911660248201526001600160a01b0382169063c4076876906044015f604051808303815f87803b158015614406575f5ffd5b505af1158015614418573d5f5f3e3d5ffd5b505050505b614428878a84613ed5565b5050505050505050505050565b61443d614476565b6119db6144717f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031690565b614f8b565b336144a87f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c199300546001600160a01b031690565b6001600160a01b0316146119db576040517f118cdaa700000000000000000000000000000000000000000000000000000000815233600482015260240161074c565b7f9016d09d72d40fdae2fd8ceac6b6234c7706214fd39c1cd1e609a0528c19930080547fffffffffffffffffffffffff000000000000000000000000000000000000000081166001600160a01b03848116918217845560405192169182907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e0905f90a3505050565b5f5f5f61457e866137e6565b905061458b8187876149e6565b6145958187613a61565b506001600160a01b038681165f9081527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b4342066020908152604080832093891683529290522080546bffffffffffffffffffffffff166145f4838383613c33565b83549095506001600160a01b039081169088160361465a57600583015461462d906fffffffffffffffffffffffffffffffff168661550d565b6005840180547fffffffffffffffffffffffffffffffff0000000000000000000000000000000016905594505b845f036146a6576040517fc1f5f0e00000000000000000000000000000000000000000000000000000000081526001600160a01b03808a1660048301528816602482015260440161074c565b620f42406146b48787615879565b6146be9190615890565b93505f6146cb85876154d6565b600285015460088601549192506bffffffffffffffffffffffff908116915f91614706916c010000000000000000000000009004168361550d565b60018701549091507401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1661473e848361550d565b11156147c05760018601546040517f0a4ddd850000000000000000000000000000000000000000000000000000000081526001600160a01b038d16600482015260248101839052740100000000000000000000000000000000000000009091046bffffffffffffffffffffffff1660448201526064810184905260840161074c565b6147e28b8b6147cf868861550d565b60038a01546001600160a01b0316613d88565b6147ec838361550d565b600290960180546c010000000000000000000000006bffffffffffffffffffffffff9889166bffffffffffffffffffffffff19831681178290048a168b9003909916027fffffffffffffffff000000000000000000000000000000000000000000000000909116909717969096179095555094989397509295505050505050565b604080516001600160a01b0385811660248301528416604482015260648082018490528251808303909101815260849091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f23b872dd00000000000000000000000000000000000000000000000000000000179052613e7c908590615126565b60408051606080820183525f80835260208084018290529284018190526001600160a01b03851681527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420b8352839020835191820184525463ffffffff8116825267ffffffffffffffff640100000000820481169383018490526c01000000000000000000000000909104169281019290925215806149a55750806040015167ffffffffffffffff1660a083901c14155b15610f96576040517f70c210310000000000000000000000000000000000000000000000000000000081526004810183905260240161074c565b80825d5050565b82547c0100000000000000000000000000000000000000000000000000000000900460ff16614ab55782547e01000000000000000000000000000000000000000000000000000000000000900460ff1615614a78576040517f045035e00000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b6040517f6ba76e5c0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b82546001600160a01b03908116908216819003614ad25750505050565b83547f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b434200907d010000000000000000000000000000000000000000000000000000000000900460ff168015614b4d57506001600160a01b038085165f90815260078301602090815260408083209387168352929052205460ff16155b15614b97576040517f0453e99f0000000000000000000000000000000000000000000000000000000081526001600160a01b0380861660048301528416602482015260440161074c565b6001600160a01b038085165f90815260068301602090815260408083209386168352929052205481546bffffffffffffffffffffffff9091169080821015613fa0576040517f9773c5590000000000000000000000000000000000000000000000000000000081526001600160a01b0387166004820152602481018390526044810182905260640161074c565b60088101545f90610d74906bffffffffffffffffffffffff808216916c0100000000000000000000000090041661550d565b614c896040518060c001604052805f81526020015f81526020015f81526020015f81526020015f81526020015f81525090565b60038301546001600160a01b03908116608083015260028401546040517f70a0823100000000000000000000000000000000000000000000000000000000815284831660048201526c010000000000000000000000009091046bffffffffffffffffffffffff16915f917f0000000000000000000000000000000000000000000000000000000000000000909116906370a0823190602401602060405180830381865afa158015614d3c573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190614d6091906157a7565b9050818111614d70575050610d74565b60038501546004860154614daa917401000000000000000000000000000000000000000090046bffffffffffffffffffffffff169061550d565b60a08401525f614dba83836154d6565b90505f614dc687614c24565b614ddc856bffffffffffffffffffffffff6154d6565b614de691906154d6565b905080821115614df4578091505b8185527f2b683d8d59306252593bc9aac694635ad1f4f53c56569b9e45a7693b3b43420154620f424090614e289084615879565b614e329190615890565b602086018190528754620f4240917401000000000000000000000000000000000000000090910463ffffffff1690614e6a90856154d6565b614e749190615879565b614e7e9190615890565b604086018190526020860151614e9490846154d6565b614e9e91906154d6565b606086015260028701546bffffffffffffffffffffffff165f819003614ee257856060015186604001818151614ed4919061550d565b9052505f6060870152614f80565b606086015115614f80575f8660a001516b033b2e3c9fd0803ce80000008860600151614f0e9190615879565b614f18919061550d565b90505f614f258383615890565b60808901519091505f90614f40906001600160a01b036154d6565b905080821115614f4e578091505b8189608001818151614f60919061550d565b905250614f6d8483615879565b614f7790846154d6565b60a08a01525050505b505050505092915050565b806001600160a01b03163b5f03614fd9576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b038216600482015260240161074c565b5f816001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015615052575060408051601f3d9081017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe016820190925261504f918101906157a7565b60015b615093576040517f72693b9f0000000000000000000000000000000000000000000000000000000081526001600160a01b038316600482015260240161074c565b90507f00000000000000000000000000000000000000000000000000000000000000008111612326576040517fb08347030000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602481018290527f0000000000000000000000000000000000000000000000000000000000000000604482015260640161074c565b5f5f60205f8451602086015f885af180615145576040513d5f823e3d81fd5b50505f513d9150811561515c578060011415615169565b6001600160a01b0384163b155b15613e7c576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161074c565b6103d5806158ed83390190565b80356001600160a01b0381168114610f96575f5ffd5b80358015158114610f96575f5ffd5b5f5f604083850312156151ee575f5ffd5b6151f7836151b8565b9150615205602084016151ce565b90509250929050565b5f6020828403121561521e575f5ffd5b613d81826151b8565b5f5f5f5f6080858703121561523a575f5ffd5b615243856151b8565b9350615251602086016151b8565b93969395505050506040820135916060013590565b5f5f60208385031215615277575f5ffd5b823567ffffffffffffffff81111561528d575f5ffd5b8301601f8101851361529d575f5ffd5b803567ffffffffffffffff8111156152b3575f5ffd5b8560208260051b84010111156152c7575f5ffd5b6020919091019590945092505050565b5f602082840312156152e7575f5ffd5b5035919050565b5f5f83601f8401126152fe575f5ffd5b50813567ffffffffffffffff811115615315575f5ffd5b602083019150836020828501011115611ef2575f5ffd5b5f5f5f5f5f60808688031215615340575f5ffd5b615349866151b8565b945060208601359350604086013567ffffffffffffffff81111561536b575f5ffd5b615377888289016152ee565b96999598509660600135949350505050565b5f5f6040838503121561539a575f5ffd5b6153a3836151b8565b946020939093013593505050565b5f5f5f606084860312156153c3575f5ffd5b6153cc846151b8565b92506153da602085016151b8565b929592945050506040919091013590565b5f5f604083850312156153fc575f5ffd5b615405836151b8565b9150615205602084016151b8565b5f5f5f5f60608587031215615426575f5ffd5b61542f856151b8565b9350602085013567ffffffffffffffff81111561544a575f5ffd5b615456878288016152ee565b9598909750949560400135949350505050565b5f5f5f6060848603121561547b575f5ffd5b615484846151b8565b9250615492602085016151b8565b91506154a0604085016151ce565b90509250925092565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b81810381811115610d7457610d746154a9565b5f63ffffffff821663ffffffff8103615504576155046154a9565b60010192915050565b80820180821115610d7457610d746154a9565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f5f19820361555e5761555e6154a9565b5060010190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b600181811c908216806155a657607f821691505b6020821081036155dd577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b601f821115611c9c57805f5260205f20601f840160051c810160208510156156085750805b601f840160051c820191505b81811015615627575f8155600101615614565b5050505050565b67ffffffffffffffff83111561564657615646615565565b61565a836156548354615592565b836155e3565b5f601f84116001811461568b575f85156156745750838201355b5f19600387901b1c1916600186901b178355615627565b5f838152602081207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08716915b828110156156d857868501358255602094850194600190920191016156b8565b50868210156156f4575f1960f88860031b161c19848701351681555b505060018560011b0183555050505050565b81835281816020850137505f602082840101525f60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f840116840101905092915050565b6001600160a01b0386168152846020820152608060408201525f615775608083018587615706565b90508260608301529695505050505050565b67ffffffffffffffff8181168382160190811115610d7457610d746154a9565b5f602082840312156157b7575f5ffd5b5051919050565b604081525f6157d1604083018587615706565b9050826020830152949350505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603160045260245ffd5b6bffffffffffffffffffffffff8181168382160190811115610d7457610d746154a9565b6fffffffffffffffffffffffffffffffff8181168382160190811115610d7457610d746154a9565b6001600160a01b038281168282160390811115610d7457610d746154a9565b8082028115828204841417610d7457610d746154a9565b5f826158c3577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b6bffffffffffffffffffffffff8281168282160390811115610d7457610d746154a956fe60c060405234801561000f575f5ffd5b506040516103d53803806103d583398101604081905261002e91610043565b336080526001600160a01b031660a052610070565b5f60208284031215610053575f5ffd5b81516001600160a01b0381168114610069575f5ffd5b9392505050565b60805160a05161033961009c5f395f818160ad015261015f01525f81816048015260e701526103395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c80637b10399914610043578063c407687614610093578063fc0c546a146100a8575b5f5ffd5b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff909116815260200160405180910390f35b6100a66100a13660046102c1565b6100cf565b005b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610145576040517f4e3b28ba0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61018673ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016838361018a565b5050565b6040805173ffffffffffffffffffffffffffffffffffffffff8416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb0000000000000000000000000000000000000000000000000000000017905261021790849061021c565b505050565b5f5f60205f8451602086015f885af18061023b576040513d5f823e3d81fd5b50505f513d9150811561025257806001141561026c565b73ffffffffffffffffffffffffffffffffffffffff84163b155b156102bb576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260240161013c565b50505050565b5f5f604083850312156102d2575f5ffd5b823573ffffffffffffffffffffffffffffffffffffffff811681146102f5575f5ffd5b94602093909301359350505056fea26469706673582212201fb9569a1ec5e4b3aeeb51990d8043b8b49e5c9fd9d6510ae4b86d33140a0c3f64736f6c634300081e0033a264697066735822122093534fdfe15f8929b22d45377fbfb8e436ff2e2a59e5b960ba95e935bb6ca78d64736f6c634300081e0033" as const;
 
 export const poolVaultAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token_",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "token_",
+        type: "address",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "constructor"
+    stateMutability: "nonpayable",
+    type: "constructor",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "PoolVaultUnauthorized",
-    "type": "error"
+    name: "PoolVaultUnauthorized",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "SafeERC20FailedOperation",
-    "type": "error"
+    name: "SafeERC20FailedOperation",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "pay",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "pay",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "registry",
-    "outputs": [
+    inputs: [],
+    name: "registry",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "token",
-    "outputs": [
+    inputs: [],
+    name: "token",
+    outputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
-  }
+    stateMutability: "view",
+    type: "function",
+  },
 ] as const;
 
-export const poolVaultBytecode = "0x60c060405234801561000f575f5ffd5b506040516103d53803806103d583398101604081905261002e91610043565b336080526001600160a01b031660a052610070565b5f60208284031215610053575f5ffd5b81516001600160a01b0381168114610069575f5ffd5b9392505050565b60805160a05161033961009c5f395f818160ad015261015f01525f81816048015260e701526103395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c80637b10399914610043578063c407687614610093578063fc0c546a146100a8575b5f5ffd5b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff909116815260200160405180910390f35b6100a66100a13660046102c1565b6100cf565b005b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610145576040517f4e3b28ba0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61018673ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016838361018a565b5050565b6040805173ffffffffffffffffffffffffffffffffffffffff8416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb0000000000000000000000000000000000000000000000000000000017905261021790849061021c565b505050565b5f5f60205f8451602086015f885af18061023b576040513d5f823e3d81fd5b50505f513d9150811561025257806001141561026c565b73ffffffffffffffffffffffffffffffffffffffff84163b155b156102bb576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260240161013c565b50505050565b5f5f604083850312156102d2575f5ffd5b823573ffffffffffffffffffffffffffffffffffffffff811681146102f5575f5ffd5b94602093909301359350505056fea26469706673582212201fb9569a1ec5e4b3aeeb51990d8043b8b49e5c9fd9d6510ae4b86d33140a0c3f64736f6c634300081e0033" as const;
+export const poolVaultBytecode =
+  "0x60c060405234801561000f575f5ffd5b506040516103d53803806103d583398101604081905261002e91610043565b336080526001600160a01b031660a052610070565b5f60208284031215610053575f5ffd5b81516001600160a01b0381168114610069575f5ffd5b9392505050565b60805160a05161033961009c5f395f818160ad015261015f01525f81816048015260e701526103395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c80637b10399914610043578063c407687614610093578063fc0c546a146100a8575b5f5ffd5b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b60405173ffffffffffffffffffffffffffffffffffffffff909116815260200160405180910390f35b6100a66100a13660046102c1565b6100cf565b005b61006a7f000000000000000000000000000000000000000000000000000000000000000081565b3373ffffffffffffffffffffffffffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001614610145576040517f4e3b28ba0000000000000000000000000000000000000000000000000000000081523360048201526024015b60405180910390fd5b61018673ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016838361018a565b5050565b6040805173ffffffffffffffffffffffffffffffffffffffff8416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb0000000000000000000000000000000000000000000000000000000017905261021790849061021c565b505050565b5f5f60205f8451602086015f885af18061023b576040513d5f823e3d81fd5b50505f513d9150811561025257806001141561026c565b73ffffffffffffffffffffffffffffffffffffffff84163b155b156102bb576040517f5274afe700000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260240161013c565b50505050565b5f5f604083850312156102d2575f5ffd5b823573ffffffffffffffffffffffffffffffffffffffff811681146102f5575f5ffd5b94602093909301359350505056fea26469706673582212201fb9569a1ec5e4b3aeeb51990d8043b8b49e5c9fd9d6510ae4b86d33140a0c3f64736f6c634300081e0033" as const;
 
 export const stakingTokenAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "string",
-        "name": "name_",
-        "type": "string"
+        internalType: "string",
+        name: "name_",
+        type: "string",
       },
       {
-        "internalType": "string",
-        "name": "symbol_",
-        "type": "string"
+        internalType: "string",
+        name: "symbol_",
+        type: "string",
       },
       {
-        "internalType": "address",
-        "name": "holder",
-        "type": "address"
+        internalType: "address",
+        name: "holder",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "supply",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "supply",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "constructor"
+    stateMutability: "nonpayable",
+    type: "constructor",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
+        internalType: "address",
+        name: "spender",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "allowance",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "allowance",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "needed",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "needed",
+        type: "uint256",
+      },
     ],
-    "name": "ERC20InsufficientAllowance",
-    "type": "error"
+    name: "ERC20InsufficientAllowance",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
+        internalType: "address",
+        name: "sender",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "balance",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "balance",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "needed",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "needed",
+        type: "uint256",
+      },
     ],
-    "name": "ERC20InsufficientBalance",
-    "type": "error"
+    name: "ERC20InsufficientBalance",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "approver",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "approver",
+        type: "address",
+      },
     ],
-    "name": "ERC20InvalidApprover",
-    "type": "error"
+    name: "ERC20InvalidApprover",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "receiver",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "receiver",
+        type: "address",
+      },
     ],
-    "name": "ERC20InvalidReceiver",
-    "type": "error"
+    name: "ERC20InvalidReceiver",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "sender",
+        type: "address",
+      },
     ],
-    "name": "ERC20InvalidSender",
-    "type": "error"
+    name: "ERC20InvalidSender",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "spender",
+        type: "address",
+      },
     ],
-    "name": "ERC20InvalidSpender",
-    "type": "error"
+    name: "ERC20InvalidSpender",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "spender",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "Approval",
-    "type": "event"
+    name: "Approval",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "Transfer",
-    "type": "event"
+    name: "Transfer",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
-      }
+        indexed: false,
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
+      },
     ],
-    "name": "Transfer",
-    "type": "event"
+    name: "Transfer",
+    type: "event",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "spender",
+        type: "address",
+      },
     ],
-    "name": "allowance",
-    "outputs": [
+    name: "allowance",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "spender",
-        "type": "address"
+        internalType: "address",
+        name: "spender",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "approve",
-    "outputs": [
+    name: "approve",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "balanceOf",
-    "outputs": [
+    name: "balanceOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "decimals",
-    "outputs": [
+    inputs: [],
+    name: "decimals",
+    outputs: [
       {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
+        internalType: "uint8",
+        name: "",
+        type: "uint8",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "name",
-    "outputs": [
+    inputs: [],
+    name: "name",
+    outputs: [
       {
-        "internalType": "string",
-        "name": "",
-        "type": "string"
-      }
+        internalType: "string",
+        name: "",
+        type: "string",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "symbol",
-    "outputs": [
+    inputs: [],
+    name: "symbol",
+    outputs: [
       {
-        "internalType": "string",
-        "name": "",
-        "type": "string"
-      }
+        internalType: "string",
+        name: "",
+        type: "string",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "totalSupply",
-    "outputs": [
+    inputs: [],
+    name: "totalSupply",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "transfer",
-    "outputs": [
+    name: "transfer",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
+      },
     ],
-    "name": "transferAndCall",
-    "outputs": [
+    name: "transferAndCall",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "success",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "success",
+        type: "bool",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "transferFrom",
-    "outputs": [
+    name: "transferFrom",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  }
+    stateMutability: "nonpayable",
+    type: "function",
+  },
 ] as const;
 
-export const stakingTokenBytecode = "0x608060405234801561000f575f5ffd5b50604051610fd6380380610fd683398101604081905261002e91610265565b8383600361003c8382610374565b5060046100498282610374565b50505061005c828261006560201b60201c565b50505050610453565b6001600160a01b0382166100935760405163ec442f0560e01b81525f60048201526024015b60405180910390fd5b61009e5f83836100a2565b5050565b6001600160a01b0383166100cc578060025f8282546100c1919061042e565b9091555061013c9050565b6001600160a01b0383165f908152602081905260409020548181101561011e5760405163391434e360e21b81526001600160a01b0385166004820152602481018290526044810183905260640161008a565b6001600160a01b0384165f9081526020819052604090209082900390555b6001600160a01b03821661015857600280548290039055610176565b6001600160a01b0382165f9081526020819052604090208054820190555b816001600160a01b0316836001600160a01b03167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef836040516101bb91815260200190565b60405180910390a3505050565b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126101eb575f5ffd5b81516001600160401b03811115610204576102046101c8565b604051601f8201601f19908116603f011681016001600160401b0381118282101715610232576102326101c8565b604052818152838201602001851015610249575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f5f60808587031215610278575f5ffd5b84516001600160401b0381111561028d575f5ffd5b610299878288016101dc565b602087015190955090506001600160401b038111156102b6575f5ffd5b6102c2878288016101dc565b604087015190945090506001600160a01b03811681146102e0575f5ffd5b6060959095015193969295505050565b600181811c9082168061030457607f821691505b60208210810361032257634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561036f57805f5260205f20601f840160051c8101602085101561034d5750805b601f840160051c820191505b8181101561036c575f8155600101610359565b50505b505050565b81516001600160401b0381111561038d5761038d6101c8565b6103a18161039b84546102f0565b84610328565b6020601f8211600181146103d3575f83156103bc5750848201515b5f19600385901b1c1916600184901b17845561036c565b5f84815260208120601f198516915b8281101561040257878501518255602094850194600190920191016103e2565b508482101561041f57868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b8082018082111561044d57634e487b7160e01b5f52601160045260245ffd5b92915050565b610b76806104605f395ff3fe608060405234801561000f575f5ffd5b50600436106100b9575f3560e01c80634000aea01161007257806395d89b411161005857806395d89b411461017a578063a9059cbb14610182578063dd62ed3e14610195575f5ffd5b80634000aea01461013257806370a0823114610145575f5ffd5b806318160ddd116100a257806318160ddd146100fe57806323b872dd14610110578063313ce56714610123575f5ffd5b806306fdde03146100bd578063095ea7b3146100db575b5f5ffd5b6100c56101da565b6040516100d2919061085e565b60405180910390f35b6100ee6100e93660046108d9565b61026a565b60405190151581526020016100d2565b6002545b6040519081526020016100d2565b6100ee61011e366004610901565b610283565b604051601281526020016100d2565b6100ee61014036600461093b565b6102a6565b6101026101533660046109be565b73ffffffffffffffffffffffffffffffffffffffff165f9081526020819052604090205490565b6100c56103c8565b6100ee6101903660046108d9565b6103d7565b6101026101a33660046109de565b73ffffffffffffffffffffffffffffffffffffffff9182165f90815260016020908152604080832093909416825291909152205490565b6060600380546101e990610a0f565b80601f016020809104026020016040519081016040528092919081815260200182805461021590610a0f565b80156102605780601f1061023757610100808354040283529160200191610260565b820191905f5260205f20905b81548152906001019060200180831161024357829003601f168201915b5050505050905090565b5f336102778185856103e4565b60019150505b92915050565b5f336102908582856103f6565b61029b8585856104c9565b506001949350505050565b5f6102b23386866104c9565b8473ffffffffffffffffffffffffffffffffffffffff163373ffffffffffffffffffffffffffffffffffffffff167fe19260aff97b920c7df27010903aeb9c8d2be5d310a2c67824cf3f15396e4c1686868660405161031393929190610aa7565b60405180910390a373ffffffffffffffffffffffffffffffffffffffff85163b1561029b576040517fa4c0ed3600000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff86169063a4c0ed3690610390903390889088908890600401610ac9565b5f604051808303815f87803b1580156103a7575f5ffd5b505af11580156103b9573d5f5f3e3d5ffd5b50505050506001949350505050565b6060600480546101e990610a0f565b5f336102778185856104c9565b6103f18383836001610572565b505050565b73ffffffffffffffffffffffffffffffffffffffff8381165f908152600160209081526040808320938616835292905220547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8110156104c357818110156104b5576040517ffb8f41b200000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8416600482015260248101829052604481018390526064015b60405180910390fd5b6104c384848484035f610572565b50505050565b73ffffffffffffffffffffffffffffffffffffffff8316610518576040517f96c6fd1e0000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b73ffffffffffffffffffffffffffffffffffffffff8216610567576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b6103f18383836106b7565b73ffffffffffffffffffffffffffffffffffffffff84166105c1576040517fe602df050000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b73ffffffffffffffffffffffffffffffffffffffff8316610610576040517f94280d620000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b73ffffffffffffffffffffffffffffffffffffffff8085165f90815260016020908152604080832093871683529290522082905580156104c3578273ffffffffffffffffffffffffffffffffffffffff168473ffffffffffffffffffffffffffffffffffffffff167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925846040516106a991815260200190565b60405180910390a350505050565b73ffffffffffffffffffffffffffffffffffffffff83166106ee578060025f8282546106e39190610b08565b9091555061079e9050565b73ffffffffffffffffffffffffffffffffffffffff83165f9081526020819052604090205481811015610773576040517fe450d38c00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260248101829052604481018390526064016104ac565b73ffffffffffffffffffffffffffffffffffffffff84165f9081526020819052604090209082900390555b73ffffffffffffffffffffffffffffffffffffffff82166107c7576002805482900390556107f2565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526020819052604090208054820190555b8173ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef8360405161085191815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b803573ffffffffffffffffffffffffffffffffffffffff811681146108d4575f5ffd5b919050565b5f5f604083850312156108ea575f5ffd5b6108f3836108b1565b946020939093013593505050565b5f5f5f60608486031215610913575f5ffd5b61091c846108b1565b925061092a602085016108b1565b929592945050506040919091013590565b5f5f5f5f6060858703121561094e575f5ffd5b610957856108b1565b935060208501359250604085013567ffffffffffffffff811115610979575f5ffd5b8501601f81018713610989575f5ffd5b803567ffffffffffffffff81111561099f575f5ffd5b8760208284010111156109b0575f5ffd5b949793965060200194505050565b5f602082840312156109ce575f5ffd5b6109d7826108b1565b9392505050565b5f5f604083850312156109ef575f5ffd5b6109f8836108b1565b9150610a06602084016108b1565b90509250929050565b600181811c90821680610a2357607f821691505b602082108103610a5a577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b81835281816020850137505f602082840101525f60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f840116840101905092915050565b838152604060208201525f610ac0604083018486610a60565b95945050505050565b73ffffffffffffffffffffffffffffffffffffffff85168152836020820152606060408201525f610afe606083018486610a60565b9695505050505050565b8082018082111561027d577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffdfea2646970667358221220315c8e1711be4a2946fa82a1270718a9fc544efdee87437f2a72fe53675357d964736f6c634300081e0033" as const;
+export const stakingTokenBytecode =
+  "0x608060405234801561000f575f5ffd5b50604051610fd6380380610fd683398101604081905261002e91610265565b8383600361003c8382610374565b5060046100498282610374565b50505061005c828261006560201b60201c565b50505050610453565b6001600160a01b0382166100935760405163ec442f0560e01b81525f60048201526024015b60405180910390fd5b61009e5f83836100a2565b5050565b6001600160a01b0383166100cc578060025f8282546100c1919061042e565b9091555061013c9050565b6001600160a01b0383165f908152602081905260409020548181101561011e5760405163391434e360e21b81526001600160a01b0385166004820152602481018290526044810183905260640161008a565b6001600160a01b0384165f9081526020819052604090209082900390555b6001600160a01b03821661015857600280548290039055610176565b6001600160a01b0382165f9081526020819052604090208054820190555b816001600160a01b0316836001600160a01b03167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef836040516101bb91815260200190565b60405180910390a3505050565b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126101eb575f5ffd5b81516001600160401b03811115610204576102046101c8565b604051601f8201601f19908116603f011681016001600160401b0381118282101715610232576102326101c8565b604052818152838201602001851015610249575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f5f60808587031215610278575f5ffd5b84516001600160401b0381111561028d575f5ffd5b610299878288016101dc565b602087015190955090506001600160401b038111156102b6575f5ffd5b6102c2878288016101dc565b604087015190945090506001600160a01b03811681146102e0575f5ffd5b6060959095015193969295505050565b600181811c9082168061030457607f821691505b60208210810361032257634e487b7160e01b5f52602260045260245ffd5b50919050565b601f82111561036f57805f5260205f20601f840160051c8101602085101561034d5750805b601f840160051c820191505b8181101561036c575f8155600101610359565b50505b505050565b81516001600160401b0381111561038d5761038d6101c8565b6103a18161039b84546102f0565b84610328565b6020601f8211600181146103d3575f83156103bc5750848201515b5f19600385901b1c1916600184901b17845561036c565b5f84815260208120601f198516915b8281101561040257878501518255602094850194600190920191016103e2565b508482101561041f57868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b8082018082111561044d57634e487b7160e01b5f52601160045260245ffd5b92915050565b610b76806104605f395ff3fe608060405234801561000f575f5ffd5b50600436106100b9575f3560e01c80634000aea01161007257806395d89b411161005857806395d89b411461017a578063a9059cbb14610182578063dd62ed3e14610195575f5ffd5b80634000aea01461013257806370a0823114610145575f5ffd5b806318160ddd116100a257806318160ddd146100fe57806323b872dd14610110578063313ce56714610123575f5ffd5b806306fdde03146100bd578063095ea7b3146100db575b5f5ffd5b6100c56101da565b6040516100d2919061085e565b60405180910390f35b6100ee6100e93660046108d9565b61026a565b60405190151581526020016100d2565b6002545b6040519081526020016100d2565b6100ee61011e366004610901565b610283565b604051601281526020016100d2565b6100ee61014036600461093b565b6102a6565b6101026101533660046109be565b73ffffffffffffffffffffffffffffffffffffffff165f9081526020819052604090205490565b6100c56103c8565b6100ee6101903660046108d9565b6103d7565b6101026101a33660046109de565b73ffffffffffffffffffffffffffffffffffffffff9182165f90815260016020908152604080832093909416825291909152205490565b6060600380546101e990610a0f565b80601f016020809104026020016040519081016040528092919081815260200182805461021590610a0f565b80156102605780601f1061023757610100808354040283529160200191610260565b820191905f5260205f20905b81548152906001019060200180831161024357829003601f168201915b5050505050905090565b5f336102778185856103e4565b60019150505b92915050565b5f336102908582856103f6565b61029b8585856104c9565b506001949350505050565b5f6102b23386866104c9565b8473ffffffffffffffffffffffffffffffffffffffff163373ffffffffffffffffffffffffffffffffffffffff167fe19260aff97b920c7df27010903aeb9c8d2be5d310a2c67824cf3f15396e4c1686868660405161031393929190610aa7565b60405180910390a373ffffffffffffffffffffffffffffffffffffffff85163b1561029b576040517fa4c0ed3600000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff86169063a4c0ed3690610390903390889088908890600401610ac9565b5f604051808303815f87803b1580156103a7575f5ffd5b505af11580156103b9573d5f5f3e3d5ffd5b50505050506001949350505050565b6060600480546101e990610a0f565b5f336102778185856104c9565b6103f18383836001610572565b505050565b73ffffffffffffffffffffffffffffffffffffffff8381165f908152600160209081526040808320938616835292905220547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8110156104c357818110156104b5576040517ffb8f41b200000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8416600482015260248101829052604481018390526064015b60405180910390fd5b6104c384848484035f610572565b50505050565b73ffffffffffffffffffffffffffffffffffffffff8316610518576040517f96c6fd1e0000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b73ffffffffffffffffffffffffffffffffffffffff8216610567576040517fec442f050000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b6103f18383836106b7565b73ffffffffffffffffffffffffffffffffffffffff84166105c1576040517fe602df050000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b73ffffffffffffffffffffffffffffffffffffffff8316610610576040517f94280d620000000000000000000000000000000000000000000000000000000081525f60048201526024016104ac565b73ffffffffffffffffffffffffffffffffffffffff8085165f90815260016020908152604080832093871683529290522082905580156104c3578273ffffffffffffffffffffffffffffffffffffffff168473ffffffffffffffffffffffffffffffffffffffff167f8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925846040516106a991815260200190565b60405180910390a350505050565b73ffffffffffffffffffffffffffffffffffffffff83166106ee578060025f8282546106e39190610b08565b9091555061079e9050565b73ffffffffffffffffffffffffffffffffffffffff83165f9081526020819052604090205481811015610773576040517fe450d38c00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff8516600482015260248101829052604481018390526064016104ac565b73ffffffffffffffffffffffffffffffffffffffff84165f9081526020819052604090209082900390555b73ffffffffffffffffffffffffffffffffffffffff82166107c7576002805482900390556107f2565b73ffffffffffffffffffffffffffffffffffffffff82165f9081526020819052604090208054820190555b8173ffffffffffffffffffffffffffffffffffffffff168373ffffffffffffffffffffffffffffffffffffffff167fddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef8360405161085191815260200190565b60405180910390a3505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b803573ffffffffffffffffffffffffffffffffffffffff811681146108d4575f5ffd5b919050565b5f5f604083850312156108ea575f5ffd5b6108f3836108b1565b946020939093013593505050565b5f5f5f60608486031215610913575f5ffd5b61091c846108b1565b925061092a602085016108b1565b929592945050506040919091013590565b5f5f5f5f6060858703121561094e575f5ffd5b610957856108b1565b935060208501359250604085013567ffffffffffffffff811115610979575f5ffd5b8501601f81018713610989575f5ffd5b803567ffffffffffffffff81111561099f575f5ffd5b8760208284010111156109b0575f5ffd5b949793965060200194505050565b5f602082840312156109ce575f5ffd5b6109d7826108b1565b9392505050565b5f5f604083850312156109ef575f5ffd5b6109f8836108b1565b9150610a06602084016108b1565b90509250929050565b600181811c90821680610a2357607f821691505b602082108103610a5a577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b81835281816020850137505f602082840101525f60207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f840116840101905092915050565b838152604060208201525f610ac0604083018486610a60565b95945050505050565b73ffffffffffffffffffffffffffffffffffffffff85168152836020820152606060408201525f610afe606083018486610a60565b9695505050505050565b8082018082111561027d577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffdfea2646970667358221220315c8e1711be4a2946fa82a1270718a9fc544efdee87437f2a72fe53675357d964736f6c634300081e0033" as const;
 
 export const poolOwnersAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address payable",
-        "name": "wallet_",
-        "type": "address"
+        internalType: "address payable",
+        name: "wallet_",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "owner_",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "owner_",
+        type: "address",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "constructor"
+    stateMutability: "nonpayable",
+    type: "constructor",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "owner",
+        type: "address",
+      },
     ],
-    "name": "OwnableInvalidOwner",
-    "type": "error"
+    name: "OwnableInvalidOwner",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "OwnableUnauthorizedAccount",
-    "type": "error"
+    name: "OwnableUnauthorizedAccount",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "minimum",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "minimum",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersContributionTooSmall",
-    "type": "error"
+    name: "PoolOwnersContributionTooSmall",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "granted",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "granted",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "maxGranted",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "maxGranted",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersCreatorSharesExceeded",
-    "type": "error"
+    name: "PoolOwnersCreatorSharesExceeded",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "room",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "room",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersHardCapExceeded",
-    "type": "error"
+    name: "PoolOwnersHardCapExceeded",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "balance",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "balance",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersInsufficientBalance",
-    "type": "error"
+    name: "PoolOwnersInsufficientBalance",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "share",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "share",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "requested",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "requested",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersInsufficientShare",
-    "type": "error"
+    name: "PoolOwnersInsufficientShare",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "owner",
+        type: "address",
+      },
     ],
-    "name": "PoolOwnersNothingToWithdraw",
-    "type": "error"
+    name: "PoolOwnersNothingToWithdraw",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "wallet",
-        "type": "address"
+        internalType: "address",
+        name: "wallet",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersPaymentFailed",
-    "type": "error"
+    name: "PoolOwnersPaymentFailed",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolOwnersSharesLocked",
-    "type": "error"
+    inputs: [],
+    name: "PoolOwnersSharesLocked",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "PoolOwnersTokenAlreadyListed",
-    "type": "error"
+    name: "PoolOwnersTokenAlreadyListed",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "maxTokens",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "maxTokens",
+        type: "uint256",
+      },
     ],
-    "name": "PoolOwnersTooManyTokens",
-    "type": "error"
+    name: "PoolOwnersTooManyTokens",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "PoolOwnersUnknownToken",
-    "type": "error"
+    name: "PoolOwnersUnknownToken",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolOwnersZeroAddress",
-    "type": "error"
+    inputs: [],
+    name: "PoolOwnersZeroAddress",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "PoolOwnersZeroAmount",
-    "type": "error"
+    inputs: [],
+    name: "PoolOwnersZeroAmount",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ReentrancyGuardReentrantCall",
-    "type": "error"
+    inputs: [],
+    name: "ReentrancyGuardReentrantCall",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "SafeERC20FailedOperation",
-    "type": "error"
+    name: "SafeERC20FailedOperation",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "contributor",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "contributor",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "name": "Contributed",
-    "type": "event"
+    name: "Contributed",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "Distributed",
-    "type": "event"
+    name: "Distributed",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "granted",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "granted",
+        type: "uint256",
+      },
     ],
-    "name": "OwnerShareSet",
-    "type": "event"
+    name: "OwnerShareSet",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "previousOwner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "previousOwner",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "newOwner",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "newOwner",
+        type: "address",
+      },
     ],
-    "name": "OwnershipTransferStarted",
-    "type": "event"
+    name: "OwnershipTransferStarted",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "previousOwner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "previousOwner",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "newOwner",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "newOwner",
+        type: "address",
+      },
     ],
-    "name": "OwnershipTransferred",
-    "type": "event"
+    name: "OwnershipTransferred",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "share",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "share",
+        type: "uint256",
+      },
     ],
-    "name": "ShareTransferred",
-    "type": "event"
+    name: "ShareTransferred",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "unallocated",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "unallocated",
+        type: "uint256",
+      },
     ],
-    "name": "SharesLocked",
-    "type": "event"
+    name: "SharesLocked",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "TokenAdded",
-    "type": "event"
+    name: "TokenAdded",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "owner",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "Withdrawn",
-    "type": "event"
+    name: "Withdrawn",
+    type: "event",
   },
   {
-    "inputs": [],
-    "name": "CREATOR_SHARES",
-    "outputs": [
+    inputs: [],
+    name: "CREATOR_SHARES",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "HARD_CAP",
-    "outputs": [
+    inputs: [],
+    name: "HARD_CAP",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "MAX_DISTRIBUTED",
-    "outputs": [
+    inputs: [],
+    name: "MAX_DISTRIBUTED",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "MAX_TOKENS",
-    "outputs": [
+    inputs: [],
+    name: "MAX_TOKENS",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "MIN_CONTRIBUTION",
-    "outputs": [
+    inputs: [],
+    name: "MIN_CONTRIBUTION",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "TOTAL_SHARES",
-    "outputs": [
+    inputs: [],
+    name: "TOTAL_SHARES",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "acceptOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "acceptOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "addToken",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "addToken",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "contribute",
-    "outputs": [
+    inputs: [],
+    name: "contribute",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "share",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "share",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "payable",
-    "type": "function"
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "contributor",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "contributor",
+        type: "address",
+      },
     ],
-    "name": "contributionOf",
-    "outputs": [
+    name: "contributionOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "creatorSharesGranted",
-    "outputs": [
+    inputs: [],
+    name: "creatorSharesGranted",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "granted",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "granted",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "distribute",
-    "outputs": [
+    name: "distribute",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "getTokenAccounting",
-    "outputs": [
+    name: "getTokenAccounting",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "distributed",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "distributed",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "accounted",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "accounted",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "grantedShareOf",
-    "outputs": [
+    name: "grantedShareOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "granted",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "granted",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "lockShares",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "lockShares",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "locked",
-    "outputs": [
+    inputs: [],
+    name: "locked",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "",
+        type: "bytes",
+      },
     ],
-    "name": "onTokenTransfer",
-    "outputs": [],
-    "stateMutability": "view",
-    "type": "function"
+    name: "onTokenTransfer",
+    outputs: [],
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "owner",
-    "outputs": [
+    inputs: [],
+    name: "owner",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "pendingOwner",
-    "outputs": [
+    inputs: [],
+    name: "pendingOwner",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "renounceOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "renounceOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "granted",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "granted",
+        type: "uint256",
+      },
     ],
-    "name": "setOwnerShare",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setOwnerShare",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "shareOf",
-    "outputs": [
+    name: "shareOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "share",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "share",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "tokens",
-    "outputs": [
+    inputs: [],
+    name: "tokens",
+    outputs: [
       {
-        "internalType": "contract IERC20[]",
-        "name": "listed",
-        "type": "address[]"
-      }
+        internalType: "contract IERC20[]",
+        name: "listed",
+        type: "address[]",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "totalContributed",
-    "outputs": [
+    inputs: [],
+    name: "totalContributed",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "newOwner",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "newOwner",
+        type: "address",
+      },
     ],
-    "name": "transferOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "transferOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "share",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "share",
+        type: "uint256",
+      },
     ],
-    "name": "transferShare",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "transferShare",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "wallet",
-    "outputs": [
+    inputs: [],
+    name: "wallet",
+    outputs: [
       {
-        "internalType": "address payable",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address payable",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "withdraw",
-    "outputs": [
+    name: "withdraw",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "withdrawAmount",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "withdrawAmount",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "contract IERC20",
-        "name": "token",
-        "type": "address"
+        internalType: "contract IERC20",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "withdrawable",
-    "outputs": [
+    name: "withdrawable",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
-  }
+    stateMutability: "view",
+    type: "function",
+  },
 ] as const;
 
-export const poolOwnersBytecode = "0x60a060405234801561000f575f5ffd5b5060405161244338038061244383398101604081905261002e91610160565b806001600160a01b03811661005c57604051631e4fbdf760e01b81525f600482015260240160405180910390fd5b610065816100e1565b506001600160a01b03821661008d5760405163a186171d60e01b815260040160405180910390fd5b506001600160a01b03166080525f805260026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b80546001600160481b03191668d8d726b7177a800000179055610198565b600180546001600160a01b03191690556100fa816100fd565b50565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6001600160a01b03811681146100fa575f5ffd5b5f5f60408385031215610171575f5ffd5b825161017c8161014c565b602084015190925061018d8161014c565b809150509250929050565b6080516122856101be5f395f81816103200152818161125601526112fa01526122855ff3fe6080604052600436106101c5575f3560e01c80638da5cb5b116100f2578063d48bfca711610092578063e30c397811610062578063e30c39781461059b578063ef750510146105b8578063f2fde38b14610604578063f47c84c514610623575f5ffd5b8063d48bfca714610500578063d7805ece1461051f578063d7bb99ba14610574578063dcac652e1461057c575f5ffd5b8063b2413310116100cd578063b241331014610454578063b75c206814610488578063c0314d271461049c578063cf309012146104bb575f5ffd5b80638da5cb5b146103f85780639d63848a14610414578063a4c0ed3614610435575f5ffd5b806351cff8d911610168578063715018a611610138578063715018a614610395578063736fe565146103a957806379ba5097146103c857806385e3f997146103dc575f5ffd5b806351cff8d9146102f0578063521eb2731461030f57806363453ae11461035a578063654fe6db14610379575f5ffd5b806321e5e2c4116101a357806321e5e2c4146102585780633707f447146102975780633a03171c146102b957806340650c91146102d5575f5ffd5b8063023f4147146101c957806312e868be146101fe5780631f3c240b1461021f575b5f5ffd5b3480156101d4575f5ffd5b506006546fffffffffffffffffffffffffffffffff165b6040519081526020015b60405180910390f35b348015610209575f5ffd5b5061021d610218366004611fad565b610637565b005b34801561022a575f5ffd5b5060065470010000000000000000000000000000000090046effffffffffffffffffffffffffffff166101eb565b348015610263575f5ffd5b506101eb610272366004611fd7565b6001600160a01b03165f9081526002602052604090205468ffffffffffffffffff1690565b3480156102a2575f5ffd5b506101eb6effffffffffffffffffffffffffffff81565b3480156102c4575f5ffd5b506101eb683635c9adc5dea0000081565b3480156102e0575f5ffd5b506101eb673782dace9d90000081565b3480156102fb575f5ffd5b506101eb61030a366004611fd7565b610739565b34801561031a575f5ffd5b506103427f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016101f5565b348015610365575f5ffd5b506101eb610374366004611fd7565b6107d1565b348015610384575f5ffd5b506101eb68a2a15d09519be0000081565b3480156103a0575f5ffd5b5061021d6107f7565b3480156103b4575f5ffd5b5061021d6103c3366004611fad565b61080a565b3480156103d3575f5ffd5b5061021d6108e6565b3480156103e7575f5ffd5b506101eb68d8d726b7177a80000081565b348015610403575f5ffd5b505f546001600160a01b0316610342565b34801561041f575f5ffd5b50610428610943565b6040516101f59190611ff9565b348015610440575f5ffd5b5061021d61044f366004612044565b6109a3565b34801561045f575f5ffd5b5061047361046e366004611fd7565b610a15565b604080519283526020830191909152016101f5565b348015610493575f5ffd5b5061021d610a53565b3480156104a7575f5ffd5b506101eb6104b63660046120c9565b610d3f565b3480156104c6575f5ffd5b506006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1660405190151581526020016101f5565b34801561050b575f5ffd5b5061021d61051a366004611fd7565b610e0a565b34801561052a575f5ffd5b506101eb610539366004611fd7565b6001600160a01b03165f908152600260205260409020547201000000000000000000000000000000000000900468ffffffffffffffffff1690565b6101eb611008565b348015610587575f5ffd5b5061021d610596366004611fad565b61133d565b3480156105a6575f5ffd5b506001546001600160a01b0316610342565b3480156105c3575f5ffd5b506101eb6105d2366004611fd7565b6001600160a01b03165f908152600260205260409020546901000000000000000000900468ffffffffffffffffff1690565b34801561060f575f5ffd5b5061021d61061e366004611fd7565b611665565b34801561062e575f5ffd5b506101eb600881565b61063f6116ed565b6001600160a01b03821661067f576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b805f036106b8576040517fdf0f2eca00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b335f9081526002602052604090205468ffffffffffffffffff1680821115610721576040517ffbc6456d00000000000000000000000000000000000000000000000000000000815233600482015260248101829052604481018390526064015b60405180910390fd5b61072c338484611773565b50610735611875565b5050565b5f6107426116ed565b5f5f61074d8461189f565b9150915068d8d726b7177a800000816001015461076a919061212d565b9250825f036107b6576040517fef94ed400000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152336024820152604401610718565b6107c284838386611906565b50506107cc611875565b919050565b5f6107da6116ed565b6107ec826107e7846119c6565b611a45565b5090506107cc611875565b6107ff611b65565b6108085f611baa565b565b6108126116ed565b5f5f61081d8461189f565b91509150825f0361085a576040517fdf0f2eca00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f68d8d726b7177a8000008260010154610874919061212d565b9050808411156108cf576040517f8114cede0000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201523360248201526044810182905260648101859052608401610718565b6108db85848487611906565b505050610735611875565b60015433906001600160a01b03168114610937576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610718565b61094081611baa565b50565b6060600580548060200260200160405190810160405280929190818152602001828054801561099957602002820191905f5260205f20905b81546001600160a01b0316815260019091019060200180831161097b575b5050505050905090565b335f908152600360205260409020547e01000000000000000000000000000000000000000000000000000000000000900460ff16610a0f576040517f542ddc55000000000000000000000000000000000000000000000000000000008152336004820152602401610718565b50505050565b5f5f5f610a21846119c6565b546effffffffffffffffffffffffffffff808216966f0100000000000000000000000000000090920416945092505050565b610a5b611b65565b610a636116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1615610ac3576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b33610ace5f82611bdb565b600680547effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f01000000000000000000000000000000000000000000000000000000000000001790555f805260026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b5460405168ffffffffffffffffff909116906001600160a01b038316907f6f8a4afbbff4ad283b8702d079c8cd1805ced9423340c45b2e0109abf0f8370290610b8c9084815260200190565b60405180910390a26005545f5b81811015610c3e575f60045f60058481548110610bb857610bb8612165565b5f9182526020808320909101546001600160a01b0316835282810193909352604091820181208180529283905220600101549091508015610c34576001600160a01b0386165f9081526020839052604081206001018054839290610c1d908490612192565b90915550505f808052602083905260408120600101555b5050600101610b99565b508115610d345760026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b80547fffffffffffffffffffffffffffffffffffffffffffffff0000000000000000001690556001600160a01b0383165f908152604081208054849290610cbe90849068ffffffffffffffffff166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550826001600160a01b03165f6001600160a01b03167f4f0f23d5d7f61e149d909d8f3eb8aa374832781e8fcb19751354b3022380737484604051610d2b91815260200190565b60405180910390a35b505050610808611875565b5f5f610d4a846119c6565b90505f610d578583611cd3565b8254610d7491906effffffffffffffffffffffffffffff16612192565b6001600160a01b038087165f9081526004602090815260408083209389168352929052908120805492935091610daa90846121c6565b6001600160a01b0387165f90815260026020526040902054610dd7919068ffffffffffffffffff166121d9565b905068d8d726b7177a800000818360010154610df39190612192565b610dfd919061212d565b9450505050505b92915050565b610e12611b65565b6001600160a01b038116610e52576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0381165f90815260036020526040902080547e01000000000000000000000000000000000000000000000000000000000000900460ff1615610ed2576040517fd2badd920000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610718565b6005547ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff801610f30576040517f4a5e688e00000000000000000000000000000000000000000000000000000000815260086004820152602401610718565b80547fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e01000000000000000000000000000000000000000000000000000000000000178155600580546001810182555f9182527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db00180546001600160a01b0385167fffffffffffffffffffffffff0000000000000000000000000000000000000000909116811790915560405190917f784c8f4dbf0ffedd6e72c76501c545a70f8b203b30a26ce542bf92ba87c248a491a25050565b5f6110116116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1615611071576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6006546fffffffffffffffffffffffffffffffff165f61109a82683635c9adc5dea000006121c6565b90508015806110a857508034115b156110e8576040517f25ce103b00000000000000000000000000000000000000000000000000000000815234600482015260248101829052604401610718565b5f673782dace9d900000821061110657673782dace9d900000611108565b815b90508034101561114d576040517fecde858b00000000000000000000000000000000000000000000000000000000815234600482015260248101829052604401610718565b34935061115a8484612192565b600680547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff92909216919091179055335f90815260026020526040902080548591906012906111dd9084907201000000000000000000000000000000000000900468ffffffffffffffffff166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550336001600160a01b03167f62722348256371b5147820d6cad90c40fd2da1ccee18c3ed52c0bca5a61dbbab8560405161124091815260200190565b60405180910390a26112535f3386611773565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316856040515f6040518083038185875af1925050503d805f81146112bc576040519150601f19603f3d011682016040523d82523d5f602084013e6112c1565b606091505b505090508061132e576040517f8e98a7590000000000000000000000000000000000000000000000000000000081526001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016600482015260248101869052604401610718565b5050505061133a611875565b90565b611345611b65565b61134d6116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff16156113ad576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0382166113ed576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0382165f90815260026020526040812080546006549192690100000000000000000090910468ffffffffffffffffff169170010000000000000000000000000000000090046effffffffffffffffffffffffffffff16908161145f68a2a15d09519be0000085612192565b61146991906121c6565b9050808511156114be576040517f1662f7240000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810186905260448101829052606401610718565b82851080156114e157506114d285846121c6565b845468ffffffffffffffffff16105b15611554578354869068ffffffffffffffffff166114ff87866121c6565b6040517ffbc6456d0000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015268ffffffffffffffffff90911660248301526044820152606401610718565b83547fffffffffffffffffffffffffffff000000000000000000ffffffffffffffffff16690100000000000000000068ffffffffffffffffff8716021784558261159e8684612192565b6115a891906121c6565b600660106101000a8154816effffffffffffffffffffffffffffff02191690836effffffffffffffffffffffffffffff160217905550856001600160a01b03167f43e96914f7f62502c2512e9022cd96eefe739797979c46d6b1851c551a3fb4078660405161161991815260200190565b60405180910390a2828511156116425761163d5f8761163886896121c6565b611773565b611659565b8285101561165957611659865f61163888876121c6565b50505050610735611875565b61166d611b65565b600180546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556116b55f546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611746576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61080860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611dd5565b61177d8383611bdb565b6001600160a01b0383165f90815260026020526040812080548392906117af90849068ffffffffffffffffff166121f0565b82546101009290920a68ffffffffffffffffff8181021990931691831602179091556001600160a01b0384165f908152600260205260408120805485945090926117fb918591166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550816001600160a01b0316836001600160a01b03167f4f0f23d5d7f61e149d909d8f3eb8aa374832781e8fcb19751354b302238073748360405161186891815260200190565b60405180910390a3505050565b6108085f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0061176d565b5f5f6118aa836119c6565b91505f6118b78484611a45565b6001600160a01b0386165f90815260046020908152604080832033845282528083206002909252909120549094509092506119009150839068ffffffffffffffffff1683611ddc565b50915091565b60018201805468d8d726b7177a80000083029003905582546effffffffffffffffffffffffffffff6f010000000000000000000000000000008083048216849003909116027fffff000000000000000000000000000000ffffffffffffffffffffffffffffff90911617835560405181815233906001600160a01b038616907fd1c19fbcd4551a5edfb66d43d2e337c04837afda3482b42bdf569a8fccdae5fb9060200160405180910390a3610a0f6001600160a01b0385163383611e28565b6001600160a01b0381165f90815260036020526040902080547e01000000000000000000000000000000000000000000000000000000000000900460ff166107cc576040517f542ddc550000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610718565b80545f906effffffffffffffffffffffffffffff16611a648484611cd3565b9150815f03611a75575f9150611b5e565b611a7f8282612192565b83547fffffffffffffffffffffffffffffffffff000000000000000000000000000000166effffffffffffffffffffffffffffff8281169190911780865591925083918591600f91611ae69185916f01000000000000000000000000000000900416612211565b92506101000a8154816effffffffffffffffffffffffffffff02191690836effffffffffffffffffffffffffffff160217905550836001600160a01b03167fb649c98f58055c520df0dcb5709eff2e931217ff2fb1e21376130d31bbb1c0af83604051611b5591815260200190565b60405180910390a25b9250929050565b5f546001600160a01b03163314610808576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610718565b600180547fffffffffffffffffffffffff000000000000000000000000000000000000000016905561094081611ead565b6001600160a01b038281165f9081526002602052604080822054928416825281205460055468ffffffffffffffffff93841693909116915b81811015611ccb575f60058281548110611c2f57611c2f612165565b5f9182526020808320909101546001600160a01b0316808352600390915260408220909250611c5f908390611a45565b6001600160a01b038085165f908152600460209081526040808320938e16835292905220909250611c9291508783611ddc565b6001600160a01b038083165f908152600460209081526040808320938b16835292905220611cc1908683611ddc565b5050600101611c13565b505050505050565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9081906001600160a01b038516906370a0823190602401602060405180830381865afa158015611d32573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611d569190612238565b83549091506f0100000000000000000000000000000090046effffffffffffffffffffffffffffff16808211611d90575f92505050610e04565b611d9a81836121c6565b84549093505f90611dbe906effffffffffffffffffffffffffffff908116906121c6565b905080841115611dcc578093505b50505092915050565b80825d5050565b82545f90611dea90836121c6565b9050805f03611df95750505050565b8215611e2157611e0981846121d9565b846001015f828254611e1b9190612192565b90915550505b5090915550565b604080516001600160a01b038416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb00000000000000000000000000000000000000000000000000000000179052611ea8908490611f14565b505050565b5f80546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b5f5f60205f8451602086015f885af180611f33576040513d5f823e3d81fd5b50505f513d91508115611f4a578060011415611f57565b6001600160a01b0384163b155b15610a0f576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610718565b6001600160a01b0381168114610940575f5ffd5b5f5f60408385031215611fbe575f5ffd5b8235611fc981611f99565b946020939093013593505050565b5f60208284031215611fe7575f5ffd5b8135611ff281611f99565b9392505050565b602080825282518282018190525f918401906040840190835b818110156120395783516001600160a01b0316835260209384019390920191600101612012565b509095945050505050565b5f5f5f5f60608587031215612057575f5ffd5b843561206281611f99565b935060208501359250604085013567ffffffffffffffff811115612084575f5ffd5b8501601f81018713612094575f5ffd5b803567ffffffffffffffff8111156120aa575f5ffd5b8760208284010111156120bb575f5ffd5b949793965060200194505050565b5f5f604083850312156120da575f5ffd5b82356120e581611f99565b915060208301356120f581611f99565b809150509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f82612160577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b80820180821115610e0457610e04612100565b68ffffffffffffffffff8181168382160190811115610e0457610e04612100565b81810381811115610e0457610e04612100565b8082028115828204841417610e0457610e04612100565b68ffffffffffffffffff8281168282160390811115610e0457610e04612100565b6effffffffffffffffffffffffffffff8181168382160190811115610e0457610e04612100565b5f60208284031215612248575f5ffd5b505191905056fea2646970667358221220c20a8739d1e29ade245603728faa6f8b5ec985c1ee308bd314ca19087f0f89e164736f6c634300081e0033" as const;
+export const poolOwnersBytecode =
+  "0x60a060405234801561000f575f5ffd5b5060405161244338038061244383398101604081905261002e91610160565b806001600160a01b03811661005c57604051631e4fbdf760e01b81525f600482015260240160405180910390fd5b610065816100e1565b506001600160a01b03821661008d5760405163a186171d60e01b815260040160405180910390fd5b506001600160a01b03166080525f805260026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b80546001600160481b03191668d8d726b7177a800000179055610198565b600180546001600160a01b03191690556100fa816100fd565b50565b5f80546001600160a01b038381166001600160a01b0319831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b6001600160a01b03811681146100fa575f5ffd5b5f5f60408385031215610171575f5ffd5b825161017c8161014c565b602084015190925061018d8161014c565b809150509250929050565b6080516122856101be5f395f81816103200152818161125601526112fa01526122855ff3fe6080604052600436106101c5575f3560e01c80638da5cb5b116100f2578063d48bfca711610092578063e30c397811610062578063e30c39781461059b578063ef750510146105b8578063f2fde38b14610604578063f47c84c514610623575f5ffd5b8063d48bfca714610500578063d7805ece1461051f578063d7bb99ba14610574578063dcac652e1461057c575f5ffd5b8063b2413310116100cd578063b241331014610454578063b75c206814610488578063c0314d271461049c578063cf309012146104bb575f5ffd5b80638da5cb5b146103f85780639d63848a14610414578063a4c0ed3614610435575f5ffd5b806351cff8d911610168578063715018a611610138578063715018a614610395578063736fe565146103a957806379ba5097146103c857806385e3f997146103dc575f5ffd5b806351cff8d9146102f0578063521eb2731461030f57806363453ae11461035a578063654fe6db14610379575f5ffd5b806321e5e2c4116101a357806321e5e2c4146102585780633707f447146102975780633a03171c146102b957806340650c91146102d5575f5ffd5b8063023f4147146101c957806312e868be146101fe5780631f3c240b1461021f575b5f5ffd5b3480156101d4575f5ffd5b506006546fffffffffffffffffffffffffffffffff165b6040519081526020015b60405180910390f35b348015610209575f5ffd5b5061021d610218366004611fad565b610637565b005b34801561022a575f5ffd5b5060065470010000000000000000000000000000000090046effffffffffffffffffffffffffffff166101eb565b348015610263575f5ffd5b506101eb610272366004611fd7565b6001600160a01b03165f9081526002602052604090205468ffffffffffffffffff1690565b3480156102a2575f5ffd5b506101eb6effffffffffffffffffffffffffffff81565b3480156102c4575f5ffd5b506101eb683635c9adc5dea0000081565b3480156102e0575f5ffd5b506101eb673782dace9d90000081565b3480156102fb575f5ffd5b506101eb61030a366004611fd7565b610739565b34801561031a575f5ffd5b506103427f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b0390911681526020016101f5565b348015610365575f5ffd5b506101eb610374366004611fd7565b6107d1565b348015610384575f5ffd5b506101eb68a2a15d09519be0000081565b3480156103a0575f5ffd5b5061021d6107f7565b3480156103b4575f5ffd5b5061021d6103c3366004611fad565b61080a565b3480156103d3575f5ffd5b5061021d6108e6565b3480156103e7575f5ffd5b506101eb68d8d726b7177a80000081565b348015610403575f5ffd5b505f546001600160a01b0316610342565b34801561041f575f5ffd5b50610428610943565b6040516101f59190611ff9565b348015610440575f5ffd5b5061021d61044f366004612044565b6109a3565b34801561045f575f5ffd5b5061047361046e366004611fd7565b610a15565b604080519283526020830191909152016101f5565b348015610493575f5ffd5b5061021d610a53565b3480156104a7575f5ffd5b506101eb6104b63660046120c9565b610d3f565b3480156104c6575f5ffd5b506006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1660405190151581526020016101f5565b34801561050b575f5ffd5b5061021d61051a366004611fd7565b610e0a565b34801561052a575f5ffd5b506101eb610539366004611fd7565b6001600160a01b03165f908152600260205260409020547201000000000000000000000000000000000000900468ffffffffffffffffff1690565b6101eb611008565b348015610587575f5ffd5b5061021d610596366004611fad565b61133d565b3480156105a6575f5ffd5b506001546001600160a01b0316610342565b3480156105c3575f5ffd5b506101eb6105d2366004611fd7565b6001600160a01b03165f908152600260205260409020546901000000000000000000900468ffffffffffffffffff1690565b34801561060f575f5ffd5b5061021d61061e366004611fd7565b611665565b34801561062e575f5ffd5b506101eb600881565b61063f6116ed565b6001600160a01b03821661067f576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b805f036106b8576040517fdf0f2eca00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b335f9081526002602052604090205468ffffffffffffffffff1680821115610721576040517ffbc6456d00000000000000000000000000000000000000000000000000000000815233600482015260248101829052604481018390526064015b60405180910390fd5b61072c338484611773565b50610735611875565b5050565b5f6107426116ed565b5f5f61074d8461189f565b9150915068d8d726b7177a800000816001015461076a919061212d565b9250825f036107b6576040517fef94ed400000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152336024820152604401610718565b6107c284838386611906565b50506107cc611875565b919050565b5f6107da6116ed565b6107ec826107e7846119c6565b611a45565b5090506107cc611875565b6107ff611b65565b6108085f611baa565b565b6108126116ed565b5f5f61081d8461189f565b91509150825f0361085a576040517fdf0f2eca00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f68d8d726b7177a8000008260010154610874919061212d565b9050808411156108cf576040517f8114cede0000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201523360248201526044810182905260648101859052608401610718565b6108db85848487611906565b505050610735611875565b60015433906001600160a01b03168114610937576040517f118cdaa70000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152602401610718565b61094081611baa565b50565b6060600580548060200260200160405190810160405280929190818152602001828054801561099957602002820191905f5260205f20905b81546001600160a01b0316815260019091019060200180831161097b575b5050505050905090565b335f908152600360205260409020547e01000000000000000000000000000000000000000000000000000000000000900460ff16610a0f576040517f542ddc55000000000000000000000000000000000000000000000000000000008152336004820152602401610718565b50505050565b5f5f5f610a21846119c6565b546effffffffffffffffffffffffffffff808216966f0100000000000000000000000000000090920416945092505050565b610a5b611b65565b610a636116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1615610ac3576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b33610ace5f82611bdb565b600680547effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f01000000000000000000000000000000000000000000000000000000000000001790555f805260026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b5460405168ffffffffffffffffff909116906001600160a01b038316907f6f8a4afbbff4ad283b8702d079c8cd1805ced9423340c45b2e0109abf0f8370290610b8c9084815260200190565b60405180910390a26005545f5b81811015610c3e575f60045f60058481548110610bb857610bb8612165565b5f9182526020808320909101546001600160a01b0316835282810193909352604091820181208180529283905220600101549091508015610c34576001600160a01b0386165f9081526020839052604081206001018054839290610c1d908490612192565b90915550505f808052602083905260408120600101555b5050600101610b99565b508115610d345760026020527fac33ff75c19e70fe83507db0d683fd3465c996598dc972688b7ace676c89077b80547fffffffffffffffffffffffffffffffffffffffffffffff0000000000000000001690556001600160a01b0383165f908152604081208054849290610cbe90849068ffffffffffffffffff166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550826001600160a01b03165f6001600160a01b03167f4f0f23d5d7f61e149d909d8f3eb8aa374832781e8fcb19751354b3022380737484604051610d2b91815260200190565b60405180910390a35b505050610808611875565b5f5f610d4a846119c6565b90505f610d578583611cd3565b8254610d7491906effffffffffffffffffffffffffffff16612192565b6001600160a01b038087165f9081526004602090815260408083209389168352929052908120805492935091610daa90846121c6565b6001600160a01b0387165f90815260026020526040902054610dd7919068ffffffffffffffffff166121d9565b905068d8d726b7177a800000818360010154610df39190612192565b610dfd919061212d565b9450505050505b92915050565b610e12611b65565b6001600160a01b038116610e52576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0381165f90815260036020526040902080547e01000000000000000000000000000000000000000000000000000000000000900460ff1615610ed2576040517fd2badd920000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610718565b6005547ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff801610f30576040517f4a5e688e00000000000000000000000000000000000000000000000000000000815260086004820152602401610718565b80547fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff167e01000000000000000000000000000000000000000000000000000000000000178155600580546001810182555f9182527f036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db00180546001600160a01b0385167fffffffffffffffffffffffff0000000000000000000000000000000000000000909116811790915560405190917f784c8f4dbf0ffedd6e72c76501c545a70f8b203b30a26ce542bf92ba87c248a491a25050565b5f6110116116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff1615611071576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6006546fffffffffffffffffffffffffffffffff165f61109a82683635c9adc5dea000006121c6565b90508015806110a857508034115b156110e8576040517f25ce103b00000000000000000000000000000000000000000000000000000000815234600482015260248101829052604401610718565b5f673782dace9d900000821061110657673782dace9d900000611108565b815b90508034101561114d576040517fecde858b00000000000000000000000000000000000000000000000000000000815234600482015260248101829052604401610718565b34935061115a8484612192565b600680547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff92909216919091179055335f90815260026020526040902080548591906012906111dd9084907201000000000000000000000000000000000000900468ffffffffffffffffff166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550336001600160a01b03167f62722348256371b5147820d6cad90c40fd2da1ccee18c3ed52c0bca5a61dbbab8560405161124091815260200190565b60405180910390a26112535f3386611773565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316856040515f6040518083038185875af1925050503d805f81146112bc576040519150601f19603f3d011682016040523d82523d5f602084013e6112c1565b606091505b505090508061132e576040517f8e98a7590000000000000000000000000000000000000000000000000000000081526001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016600482015260248101869052604401610718565b5050505061133a611875565b90565b611345611b65565b61134d6116ed565b6006547f0100000000000000000000000000000000000000000000000000000000000000900460ff16156113ad576040517f3b5cb7d500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0382166113ed576040517fa186171d00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6001600160a01b0382165f90815260026020526040812080546006549192690100000000000000000090910468ffffffffffffffffff169170010000000000000000000000000000000090046effffffffffffffffffffffffffffff16908161145f68a2a15d09519be0000085612192565b61146991906121c6565b9050808511156114be576040517f1662f7240000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526024810186905260448101829052606401610718565b82851080156114e157506114d285846121c6565b845468ffffffffffffffffff16105b15611554578354869068ffffffffffffffffff166114ff87866121c6565b6040517ffbc6456d0000000000000000000000000000000000000000000000000000000081526001600160a01b03909316600484015268ffffffffffffffffff90911660248301526044820152606401610718565b83547fffffffffffffffffffffffffffff000000000000000000ffffffffffffffffff16690100000000000000000068ffffffffffffffffff8716021784558261159e8684612192565b6115a891906121c6565b600660106101000a8154816effffffffffffffffffffffffffffff02191690836effffffffffffffffffffffffffffff160217905550856001600160a01b03167f43e96914f7f62502c2512e9022cd96eefe739797979c46d6b1851c551a3fb4078660405161161991815260200190565b60405180910390a2828511156116425761163d5f8761163886896121c6565b611773565b611659565b8285101561165957611659865f61163888876121c6565b50505050610735611875565b61166d611b65565b600180546001600160a01b0383167fffffffffffffffffffffffff000000000000000000000000000000000000000090911681179091556116b55f546001600160a01b031690565b6001600160a01b03167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e2270060405160405180910390a350565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611746576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61080860017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611dd5565b61177d8383611bdb565b6001600160a01b0383165f90815260026020526040812080548392906117af90849068ffffffffffffffffff166121f0565b82546101009290920a68ffffffffffffffffff8181021990931691831602179091556001600160a01b0384165f908152600260205260408120805485945090926117fb918591166121a5565b92506101000a81548168ffffffffffffffffff021916908368ffffffffffffffffff160217905550816001600160a01b0316836001600160a01b03167f4f0f23d5d7f61e149d909d8f3eb8aa374832781e8fcb19751354b302238073748360405161186891815260200190565b60405180910390a3505050565b6108085f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0061176d565b5f5f6118aa836119c6565b91505f6118b78484611a45565b6001600160a01b0386165f90815260046020908152604080832033845282528083206002909252909120549094509092506119009150839068ffffffffffffffffff1683611ddc565b50915091565b60018201805468d8d726b7177a80000083029003905582546effffffffffffffffffffffffffffff6f010000000000000000000000000000008083048216849003909116027fffff000000000000000000000000000000ffffffffffffffffffffffffffffff90911617835560405181815233906001600160a01b038616907fd1c19fbcd4551a5edfb66d43d2e337c04837afda3482b42bdf569a8fccdae5fb9060200160405180910390a3610a0f6001600160a01b0385163383611e28565b6001600160a01b0381165f90815260036020526040902080547e01000000000000000000000000000000000000000000000000000000000000900460ff166107cc576040517f542ddc550000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610718565b80545f906effffffffffffffffffffffffffffff16611a648484611cd3565b9150815f03611a75575f9150611b5e565b611a7f8282612192565b83547fffffffffffffffffffffffffffffffffff000000000000000000000000000000166effffffffffffffffffffffffffffff8281169190911780865591925083918591600f91611ae69185916f01000000000000000000000000000000900416612211565b92506101000a8154816effffffffffffffffffffffffffffff02191690836effffffffffffffffffffffffffffff160217905550836001600160a01b03167fb649c98f58055c520df0dcb5709eff2e931217ff2fb1e21376130d31bbb1c0af83604051611b5591815260200190565b60405180910390a25b9250929050565b5f546001600160a01b03163314610808576040517f118cdaa7000000000000000000000000000000000000000000000000000000008152336004820152602401610718565b600180547fffffffffffffffffffffffff000000000000000000000000000000000000000016905561094081611ead565b6001600160a01b038281165f9081526002602052604080822054928416825281205460055468ffffffffffffffffff93841693909116915b81811015611ccb575f60058281548110611c2f57611c2f612165565b5f9182526020808320909101546001600160a01b0316808352600390915260408220909250611c5f908390611a45565b6001600160a01b038085165f908152600460209081526040808320938e16835292905220909250611c9291508783611ddc565b6001600160a01b038083165f908152600460209081526040808320938b16835292905220611cc1908683611ddc565b5050600101611c13565b505050505050565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9081906001600160a01b038516906370a0823190602401602060405180830381865afa158015611d32573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611d569190612238565b83549091506f0100000000000000000000000000000090046effffffffffffffffffffffffffffff16808211611d90575f92505050610e04565b611d9a81836121c6565b84549093505f90611dbe906effffffffffffffffffffffffffffff908116906121c6565b905080841115611dcc578093505b50505092915050565b80825d5050565b82545f90611dea90836121c6565b9050805f03611df95750505050565b8215611e2157611e0981846121d9565b846001015f828254611e1b9190612192565b90915550505b5090915550565b604080516001600160a01b038416602482015260448082018490528251808303909101815260649091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167fa9059cbb00000000000000000000000000000000000000000000000000000000179052611ea8908490611f14565b505050565b5f80546001600160a01b038381167fffffffffffffffffffffffff0000000000000000000000000000000000000000831681178455604051919092169283917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09190a35050565b5f5f60205f8451602086015f885af180611f33576040513d5f823e3d81fd5b50505f513d91508115611f4a578060011415611f57565b6001600160a01b0384163b155b15610a0f576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610718565b6001600160a01b0381168114610940575f5ffd5b5f5f60408385031215611fbe575f5ffd5b8235611fc981611f99565b946020939093013593505050565b5f60208284031215611fe7575f5ffd5b8135611ff281611f99565b9392505050565b602080825282518282018190525f918401906040840190835b818110156120395783516001600160a01b0316835260209384019390920191600101612012565b509095945050505050565b5f5f5f5f60608587031215612057575f5ffd5b843561206281611f99565b935060208501359250604085013567ffffffffffffffff811115612084575f5ffd5b8501601f81018713612094575f5ffd5b803567ffffffffffffffff8111156120aa575f5ffd5b8760208284010111156120bb575f5ffd5b949793965060200194505050565b5f5f604083850312156120da575f5ffd5b82356120e581611f99565b915060208301356120f581611f99565b809150509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b5f82612160577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b80820180821115610e0457610e04612100565b68ffffffffffffffffff8181168382160190811115610e0457610e04612100565b81810381811115610e0457610e04612100565b8082028115828204841417610e0457610e04612100565b68ffffffffffffffffff8281168282160390811115610e0457610e04612100565b6effffffffffffffffffffffffffffff8181168382160190811115610e0457610e04612100565b5f60208284031215612248575f5ffd5b505191905056fea2646970667358221220c20a8739d1e29ade245603728faa6f8b5ec985c1ee308bd314ca19087f0f89e164736f6c634300081e0033" as const;
 
 export const fluxAggregatorAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_link",
-        "type": "address"
+        internalType: "address",
+        name: "_link",
+        type: "address",
       },
       {
-        "internalType": "uint128",
-        "name": "_paymentAmount",
-        "type": "uint128"
+        internalType: "uint128",
+        name: "_paymentAmount",
+        type: "uint128",
       },
       {
-        "internalType": "uint32",
-        "name": "_timeout",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_timeout",
+        type: "uint32",
       },
       {
-        "internalType": "address",
-        "name": "_validator",
-        "type": "address"
+        internalType: "address",
+        name: "_validator",
+        type: "address",
       },
       {
-        "internalType": "int256",
-        "name": "_minSubmissionValue",
-        "type": "int256"
+        internalType: "int256",
+        name: "_minSubmissionValue",
+        type: "int256",
       },
       {
-        "internalType": "int256",
-        "name": "_maxSubmissionValue",
-        "type": "int256"
+        internalType: "int256",
+        name: "_maxSubmissionValue",
+        type: "int256",
       },
       {
-        "internalType": "uint8",
-        "name": "_decimals",
-        "type": "uint8"
+        internalType: "uint8",
+        name: "_decimals",
+        type: "uint8",
       },
       {
-        "internalType": "string",
-        "name": "_description",
-        "type": "string"
-      }
+        internalType: "string",
+        name: "_description",
+        type: "string",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "constructor"
+    stateMutability: "nonpayable",
+    type: "constructor",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "admin",
-        "type": "address"
+        internalType: "address",
+        name: "admin",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "newAdmin",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "newAdmin",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorAdminOverwrite",
-    "type": "error"
+    name: "FluxAggregatorAdminOverwrite",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "balance",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "balance",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "allocated",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "allocated",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorBalanceBelowAllocated",
-    "type": "error"
+    name: "FluxAggregatorBalanceBelowAllocated",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "available",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "payment",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "payment",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorInsufficientAvailableFunds",
-    "type": "error"
+    name: "FluxAggregatorInsufficientAvailableFunds",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "available",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "reserve",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "reserve",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorInsufficientReserveFunds",
-    "type": "error"
+    name: "FluxAggregatorInsufficientReserveFunds",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "withdrawable",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "withdrawable",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorInsufficientWithdrawable",
-    "type": "error"
+    name: "FluxAggregatorInsufficientWithdrawable",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "reportingRoundId",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "reportingRoundId",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorInvalidRound",
-    "type": "error"
+    name: "FluxAggregatorInvalidRound",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "maxSubmissions",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "maxSubmissions",
+        type: "uint32",
       },
       {
-        "internalType": "uint256",
-        "name": "oracleCount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "oracleCount",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorMaxAboveOracleCount",
-    "type": "error"
+    name: "FluxAggregatorMaxAboveOracleCount",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "minSubmissions",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "minSubmissions",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "maxSubmissions",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "maxSubmissions",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorMaxBelowMin",
-    "type": "error"
+    name: "FluxAggregatorMaxBelowMin",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorNotAdmin",
-    "type": "error"
+    name: "FluxAggregatorNotAdmin",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "requester",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "requester",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorNotAuthorizedRequester",
-    "type": "error"
+    name: "FluxAggregatorNotAuthorizedRequester",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorNotOwner",
-    "type": "error"
+    name: "FluxAggregatorNotOwner",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorNotPendingAdmin",
-    "type": "error"
+    name: "FluxAggregatorNotPendingAdmin",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorNotProposedOwner",
-    "type": "error"
+    name: "FluxAggregatorNotProposedOwner",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
+        internalType: "address",
+        name: "caller",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "origin",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "origin",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorOffChainReadingOnly",
-    "type": "error"
+    name: "FluxAggregatorOffChainReadingOnly",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorOracleAlreadyEnabled",
-    "type": "error"
+    name: "FluxAggregatorOracleAlreadyEnabled",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "oracles",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "oracles",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "admins",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "admins",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorOracleCountMismatch",
-    "type": "error"
+    name: "FluxAggregatorOracleCountMismatch",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "endingRound",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "endingRound",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorOracleNoLongerAllowed",
-    "type": "error"
+    name: "FluxAggregatorOracleNoLongerAllowed",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorOracleNotEnabled",
-    "type": "error"
+    name: "FluxAggregatorOracleNotEnabled",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "startingRound",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "startingRound",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorOracleNotYetEnabled",
-    "type": "error"
+    name: "FluxAggregatorOracleNotYetEnabled",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorPreviousRoundNotSupersedable",
-    "type": "error"
+    name: "FluxAggregatorPreviousRoundNotSupersedable",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "requester",
-        "type": "address"
+        internalType: "address",
+        name: "requester",
+        type: "address",
       },
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "lastStartedRound",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "lastStartedRound",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "delay",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "delay",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorRequestTooSoon",
-    "type": "error"
+    name: "FluxAggregatorRequestTooSoon",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "available",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "available",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "reserve",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "reserve",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorReserveNotCovered",
-    "type": "error"
+    name: "FluxAggregatorReserveNotCovered",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "restartDelay",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "restartDelay",
+        type: "uint32",
       },
       {
-        "internalType": "uint256",
-        "name": "oracleCount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "oracleCount",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorRestartDelayTooLong",
-    "type": "error"
+    name: "FluxAggregatorRestartDelayTooLong",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "lastReportedRound",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "lastReportedRound",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorRoundAlreadyReported",
-    "type": "error"
+    name: "FluxAggregatorRoundAlreadyReported",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorRoundNotAcceptingSubmissions",
-    "type": "error"
+    name: "FluxAggregatorRoundNotAcceptingSubmissions",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint32",
-        "name": "roundId",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "roundId",
+        type: "uint32",
+      },
     ],
-    "name": "FluxAggregatorRoundNotSupersedable",
-    "type": "error"
+    name: "FluxAggregatorRoundNotSupersedable",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "int256",
-        "name": "submission",
-        "type": "int256"
+        internalType: "int256",
+        name: "submission",
+        type: "int256",
       },
       {
-        "internalType": "int256",
-        "name": "maxSubmissionValue",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "maxSubmissionValue",
+        type: "int256",
+      },
     ],
-    "name": "FluxAggregatorSubmissionAboveMax",
-    "type": "error"
+    name: "FluxAggregatorSubmissionAboveMax",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "int256",
-        "name": "submission",
-        "type": "int256"
+        internalType: "int256",
+        name: "submission",
+        type: "int256",
       },
       {
-        "internalType": "int256",
-        "name": "minSubmissionValue",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "minSubmissionValue",
+        type: "int256",
+      },
     ],
-    "name": "FluxAggregatorSubmissionBelowMin",
-    "type": "error"
+    name: "FluxAggregatorSubmissionBelowMin",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "recipient",
-        "type": "address"
+        internalType: "address",
+        name: "recipient",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorTokenTransferFailed",
-    "type": "error"
+    name: "FluxAggregatorTokenTransferFailed",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "oracleCount",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "oracleCount",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "maxOracleCount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "maxOracleCount",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorTooManyOracles",
-    "type": "error"
+    name: "FluxAggregatorTooManyOracles",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "length",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "length",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorUnexpectedTransferData",
-    "type": "error"
+    name: "FluxAggregatorUnexpectedTransferData",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "validator",
-        "type": "address"
+        internalType: "address",
+        name: "validator",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "size",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "size",
+        type: "uint256",
+      },
     ],
-    "name": "FluxAggregatorValidatorAnswerTooShort",
-    "type": "error"
+    name: "FluxAggregatorValidatorAnswerTooShort",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "validator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "validator",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorValidatorNotContract",
-    "type": "error"
+    name: "FluxAggregatorValidatorNotContract",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
     ],
-    "name": "FluxAggregatorZeroAdmin",
-    "type": "error"
+    name: "FluxAggregatorZeroAdmin",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "FluxAggregatorZeroMinSubmissions",
-    "type": "error"
+    inputs: [],
+    name: "FluxAggregatorZeroMinSubmissions",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "MedianEmptyList",
-    "type": "error"
+    inputs: [],
+    name: "MedianEmptyList",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "int256",
-        "name": "current",
-        "type": "int256"
+        indexed: true,
+        internalType: "int256",
+        name: "current",
+        type: "int256",
       },
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "roundId",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "roundId",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "updatedAt",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "updatedAt",
+        type: "uint256",
+      },
     ],
-    "name": "AnswerUpdated",
-    "type": "event"
+    name: "AnswerUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: true,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "AvailableFundsUpdated",
-    "type": "event"
+    name: "AvailableFundsUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "roundId",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "roundId",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "startedBy",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "startedBy",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "startedAt",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "startedAt",
+        type: "uint256",
+      },
     ],
-    "name": "NewRound",
-    "type": "event"
+    name: "NewRound",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "admin",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "admin",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "newAdmin",
-        "type": "address"
-      }
+        indexed: false,
+        internalType: "address",
+        name: "newAdmin",
+        type: "address",
+      },
     ],
-    "name": "OracleAdminUpdateRequested",
-    "type": "event"
+    name: "OracleAdminUpdateRequested",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "newAdmin",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "newAdmin",
+        type: "address",
+      },
     ],
-    "name": "OracleAdminUpdated",
-    "type": "event"
+    name: "OracleAdminUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "bool",
-        "name": "whitelisted",
-        "type": "bool"
-      }
+        indexed: true,
+        internalType: "bool",
+        name: "whitelisted",
+        type: "bool",
+      },
     ],
-    "name": "OraclePermissionsUpdated",
-    "type": "event"
+    name: "OraclePermissionsUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
     ],
-    "name": "OwnershipTransferRequested",
-    "type": "event"
+    name: "OwnershipTransferRequested",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
     ],
-    "name": "OwnershipTransferred",
-    "type": "event"
+    name: "OwnershipTransferred",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "requester",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "requester",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "bool",
-        "name": "authorized",
-        "type": "bool"
+        indexed: false,
+        internalType: "bool",
+        name: "authorized",
+        type: "bool",
       },
       {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "delay",
-        "type": "uint32"
-      }
+        indexed: false,
+        internalType: "uint32",
+        name: "delay",
+        type: "uint32",
+      },
     ],
-    "name": "RequesterPermissionsSet",
-    "type": "event"
+    name: "RequesterPermissionsSet",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint128",
-        "name": "paymentAmount",
-        "type": "uint128"
+        indexed: true,
+        internalType: "uint128",
+        name: "paymentAmount",
+        type: "uint128",
       },
       {
-        "indexed": true,
-        "internalType": "uint32",
-        "name": "minSubmissionCount",
-        "type": "uint32"
+        indexed: true,
+        internalType: "uint32",
+        name: "minSubmissionCount",
+        type: "uint32",
       },
       {
-        "indexed": true,
-        "internalType": "uint32",
-        "name": "maxSubmissionCount",
-        "type": "uint32"
+        indexed: true,
+        internalType: "uint32",
+        name: "maxSubmissionCount",
+        type: "uint32",
       },
       {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "restartDelay",
-        "type": "uint32"
+        indexed: false,
+        internalType: "uint32",
+        name: "restartDelay",
+        type: "uint32",
       },
       {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "timeout",
-        "type": "uint32"
-      }
+        indexed: false,
+        internalType: "uint32",
+        name: "timeout",
+        type: "uint32",
+      },
     ],
-    "name": "RoundDetailsUpdated",
-    "type": "event"
+    name: "RoundDetailsUpdated",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "int256",
-        "name": "submission",
-        "type": "int256"
+        indexed: true,
+        internalType: "int256",
+        name: "submission",
+        type: "int256",
       },
       {
-        "indexed": true,
-        "internalType": "uint32",
-        "name": "round",
-        "type": "uint32"
+        indexed: true,
+        internalType: "uint32",
+        name: "round",
+        type: "uint32",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "oracle",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
     ],
-    "name": "SubmissionReceived",
-    "type": "event"
+    name: "SubmissionReceived",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "previous",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "previous",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "current",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "current",
+        type: "address",
+      },
     ],
-    "name": "ValidatorUpdated",
-    "type": "event"
+    name: "ValidatorUpdated",
+    type: "event",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "_oracle",
+        type: "address",
+      },
     ],
-    "name": "acceptAdmin",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "acceptAdmin",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "acceptOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "acceptOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "allocatedFunds",
-    "outputs": [
+    inputs: [],
+    name: "allocatedFunds",
+    outputs: [
       {
-        "internalType": "uint128",
-        "name": "",
-        "type": "uint128"
-      }
+        internalType: "uint128",
+        name: "",
+        type: "uint128",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "availableFunds",
-    "outputs": [
+    inputs: [],
+    name: "availableFunds",
+    outputs: [
       {
-        "internalType": "uint128",
-        "name": "",
-        "type": "uint128"
-      }
+        internalType: "uint128",
+        name: "",
+        type: "uint128",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address[]",
-        "name": "_removed",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "_removed",
+        type: "address[]",
       },
       {
-        "internalType": "address[]",
-        "name": "_added",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "_added",
+        type: "address[]",
       },
       {
-        "internalType": "address[]",
-        "name": "_addedAdmins",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "_addedAdmins",
+        type: "address[]",
       },
       {
-        "internalType": "uint32",
-        "name": "_minSubmissions",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_minSubmissions",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "_maxSubmissions",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_maxSubmissions",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "_restartDelay",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "_restartDelay",
+        type: "uint32",
+      },
     ],
-    "name": "changeOracles",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "changeOracles",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "decimals",
-    "outputs": [
+    inputs: [],
+    name: "decimals",
+    outputs: [
       {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
+        internalType: "uint8",
+        name: "",
+        type: "uint8",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "description",
-    "outputs": [
+    inputs: [],
+    name: "description",
+    outputs: [
       {
-        "internalType": "string",
-        "name": "",
-        "type": "string"
-      }
+        internalType: "string",
+        name: "",
+        type: "string",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "_oracle",
+        type: "address",
+      },
     ],
-    "name": "getAdmin",
-    "outputs": [
+    name: "getAdmin",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "_roundId",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "_roundId",
+        type: "uint256",
+      },
     ],
-    "name": "getAnswer",
-    "outputs": [
+    name: "getAnswer",
+    outputs: [
       {
-        "internalType": "int256",
-        "name": "",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "",
+        type: "int256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "getOracles",
-    "outputs": [
+    inputs: [],
+    name: "getOracles",
+    outputs: [
       {
-        "internalType": "address[]",
-        "name": "",
-        "type": "address[]"
-      }
+        internalType: "address[]",
+        name: "",
+        type: "address[]",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint80",
-        "name": "_roundId",
-        "type": "uint80"
-      }
+        internalType: "uint80",
+        name: "_roundId",
+        type: "uint80",
+      },
     ],
-    "name": "getRoundData",
-    "outputs": [
+    name: "getRoundData",
+    outputs: [
       {
-        "internalType": "uint80",
-        "name": "roundId",
-        "type": "uint80"
+        internalType: "uint80",
+        name: "roundId",
+        type: "uint80",
       },
       {
-        "internalType": "int256",
-        "name": "answer",
-        "type": "int256"
+        internalType: "int256",
+        name: "answer",
+        type: "int256",
       },
       {
-        "internalType": "uint256",
-        "name": "startedAt",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "startedAt",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "updatedAt",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "updatedAt",
+        type: "uint256",
       },
       {
-        "internalType": "uint80",
-        "name": "answeredInRound",
-        "type": "uint80"
-      }
+        internalType: "uint80",
+        name: "answeredInRound",
+        type: "uint80",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "_roundId",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "_roundId",
+        type: "uint256",
+      },
     ],
-    "name": "getTimestamp",
-    "outputs": [
+    name: "getTimestamp",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "latestAnswer",
-    "outputs": [
+    inputs: [],
+    name: "latestAnswer",
+    outputs: [
       {
-        "internalType": "int256",
-        "name": "",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "",
+        type: "int256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "latestRound",
-    "outputs": [
+    inputs: [],
+    name: "latestRound",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "latestRoundData",
-    "outputs": [
+    inputs: [],
+    name: "latestRoundData",
+    outputs: [
       {
-        "internalType": "uint80",
-        "name": "roundId",
-        "type": "uint80"
+        internalType: "uint80",
+        name: "roundId",
+        type: "uint80",
       },
       {
-        "internalType": "int256",
-        "name": "answer",
-        "type": "int256"
+        internalType: "int256",
+        name: "answer",
+        type: "int256",
       },
       {
-        "internalType": "uint256",
-        "name": "startedAt",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "startedAt",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "updatedAt",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "updatedAt",
+        type: "uint256",
       },
       {
-        "internalType": "uint80",
-        "name": "answeredInRound",
-        "type": "uint80"
-      }
+        internalType: "uint80",
+        name: "answeredInRound",
+        type: "uint80",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "latestTimestamp",
-    "outputs": [
+    inputs: [],
+    name: "latestTimestamp",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "linkToken",
-    "outputs": [
+    inputs: [],
+    name: "linkToken",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "maxSubmissionCount",
-    "outputs": [
+    inputs: [],
+    name: "maxSubmissionCount",
+    outputs: [
       {
-        "internalType": "uint32",
-        "name": "",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "",
+        type: "uint32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "maxSubmissionValue",
-    "outputs": [
+    inputs: [],
+    name: "maxSubmissionValue",
+    outputs: [
       {
-        "internalType": "int256",
-        "name": "",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "",
+        type: "int256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "minSubmissionCount",
-    "outputs": [
+    inputs: [],
+    name: "minSubmissionCount",
+    outputs: [
       {
-        "internalType": "uint32",
-        "name": "",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "",
+        type: "uint32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "minSubmissionValue",
-    "outputs": [
+    inputs: [],
+    name: "minSubmissionValue",
+    outputs: [
       {
-        "internalType": "int256",
-        "name": "",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "",
+        type: "int256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "_data",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "_data",
+        type: "bytes",
+      },
     ],
-    "name": "onTokenTransfer",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "onTokenTransfer",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "oracleCount",
-    "outputs": [
+    inputs: [],
+    name: "oracleCount",
+    outputs: [
       {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
+        internalType: "uint8",
+        name: "",
+        type: "uint8",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_oracle",
-        "type": "address"
+        internalType: "address",
+        name: "_oracle",
+        type: "address",
       },
       {
-        "internalType": "uint32",
-        "name": "_queriedRoundId",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "_queriedRoundId",
+        type: "uint32",
+      },
     ],
-    "name": "oracleRoundState",
-    "outputs": [
+    name: "oracleRoundState",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "_eligibleToSubmit",
-        "type": "bool"
+        internalType: "bool",
+        name: "_eligibleToSubmit",
+        type: "bool",
       },
       {
-        "internalType": "uint32",
-        "name": "_roundId",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_roundId",
+        type: "uint32",
       },
       {
-        "internalType": "int256",
-        "name": "_latestSubmission",
-        "type": "int256"
+        internalType: "int256",
+        name: "_latestSubmission",
+        type: "int256",
       },
       {
-        "internalType": "uint64",
-        "name": "_startedAt",
-        "type": "uint64"
+        internalType: "uint64",
+        name: "_startedAt",
+        type: "uint64",
       },
       {
-        "internalType": "uint64",
-        "name": "_timeout",
-        "type": "uint64"
+        internalType: "uint64",
+        name: "_timeout",
+        type: "uint64",
       },
       {
-        "internalType": "uint128",
-        "name": "_availableFunds",
-        "type": "uint128"
+        internalType: "uint128",
+        name: "_availableFunds",
+        type: "uint128",
       },
       {
-        "internalType": "uint8",
-        "name": "_oracleCount",
-        "type": "uint8"
+        internalType: "uint8",
+        name: "_oracleCount",
+        type: "uint8",
       },
       {
-        "internalType": "uint128",
-        "name": "_paymentAmount",
-        "type": "uint128"
-      }
+        internalType: "uint128",
+        name: "_paymentAmount",
+        type: "uint128",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "owner",
-    "outputs": [
+    inputs: [],
+    name: "owner",
+    outputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "paymentAmount",
-    "outputs": [
+    inputs: [],
+    name: "paymentAmount",
+    outputs: [
       {
-        "internalType": "uint128",
-        "name": "",
-        "type": "uint128"
-      }
+        internalType: "uint128",
+        name: "",
+        type: "uint128",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "requestNewRound",
-    "outputs": [
+    inputs: [],
+    name: "requestNewRound",
+    outputs: [
       {
-        "internalType": "uint80",
-        "name": "",
-        "type": "uint80"
-      }
+        internalType: "uint80",
+        name: "",
+        type: "uint80",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "restartDelay",
-    "outputs": [
+    inputs: [],
+    name: "restartDelay",
+    outputs: [
       {
-        "internalType": "uint32",
-        "name": "",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "",
+        type: "uint32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_requester",
-        "type": "address"
+        internalType: "address",
+        name: "_requester",
+        type: "address",
       },
       {
-        "internalType": "bool",
-        "name": "_authorized",
-        "type": "bool"
+        internalType: "bool",
+        name: "_authorized",
+        type: "bool",
       },
       {
-        "internalType": "uint32",
-        "name": "_delay",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "_delay",
+        type: "uint32",
+      },
     ],
-    "name": "setRequesterPermissions",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setRequesterPermissions",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_newValidator",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "_newValidator",
+        type: "address",
+      },
     ],
-    "name": "setValidator",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "setValidator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "_roundId",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "_roundId",
+        type: "uint256",
       },
       {
-        "internalType": "int256",
-        "name": "_submission",
-        "type": "int256"
-      }
+        internalType: "int256",
+        name: "_submission",
+        type: "int256",
+      },
     ],
-    "name": "submit",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "submit",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "timeout",
-    "outputs": [
+    inputs: [],
+    name: "timeout",
+    outputs: [
       {
-        "internalType": "uint32",
-        "name": "",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "",
+        type: "uint32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_oracle",
-        "type": "address"
+        internalType: "address",
+        name: "_oracle",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "_newAdmin",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "_newAdmin",
+        type: "address",
+      },
     ],
-    "name": "transferAdmin",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "transferAdmin",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_to",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "_to",
+        type: "address",
+      },
     ],
-    "name": "transferOwnership",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "transferOwnership",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "updateAvailableFunds",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    inputs: [],
+    name: "updateAvailableFunds",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint128",
-        "name": "_paymentAmount",
-        "type": "uint128"
+        internalType: "uint128",
+        name: "_paymentAmount",
+        type: "uint128",
       },
       {
-        "internalType": "uint32",
-        "name": "_minSubmissions",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_minSubmissions",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "_maxSubmissions",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_maxSubmissions",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "_restartDelay",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "_restartDelay",
+        type: "uint32",
       },
       {
-        "internalType": "uint32",
-        "name": "_timeout",
-        "type": "uint32"
-      }
+        internalType: "uint32",
+        name: "_timeout",
+        type: "uint32",
+      },
     ],
-    "name": "updateFutureRounds",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "updateFutureRounds",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "validator",
-    "outputs": [
+    inputs: [],
+    name: "validator",
+    outputs: [
       {
-        "internalType": "contract AggregatorValidatorInterface",
-        "name": "",
-        "type": "address"
-      }
+        internalType: "contract AggregatorValidatorInterface",
+        name: "",
+        type: "address",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "version",
-    "outputs": [
+    inputs: [],
+    name: "version",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_recipient",
-        "type": "address"
+        internalType: "address",
+        name: "_recipient",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "_amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "_amount",
+        type: "uint256",
+      },
     ],
-    "name": "withdrawFunds",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "withdrawFunds",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_oracle",
-        "type": "address"
+        internalType: "address",
+        name: "_oracle",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "_recipient",
-        "type": "address"
+        internalType: "address",
+        name: "_recipient",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "_amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "_amount",
+        type: "uint256",
+      },
     ],
-    "name": "withdrawPayment",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "withdrawPayment",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "_oracle",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "_oracle",
+        type: "address",
+      },
     ],
-    "name": "withdrawablePayment",
-    "outputs": [
+    name: "withdrawablePayment",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
-  }
+    stateMutability: "view",
+    type: "function",
+  },
 ] as const;
 
-export const fluxAggregatorBytecode = "0x610100604052348015610010575f5ffd5b5060405161549e38038061549e83398101604081905261002f9161046d565b5f80546001600160a01b031916331781556001600160a01b03891660805260a085905260c084905260ff831660e05261006c90889080808a6100f7565b61007585610314565b600661008182826105a9565b5061009263ffffffff871642610677565b5f805260086020527f5eff886ea0ce6ca488a3d6e336d6c0f75f46d19b42c06ce5ee98e42c96d256c780546001600160401b03929092166801000000000000000002600160401b600160801b0319909216919091179055506106a19650505050505050565b5f61010160075490565b90508463ffffffff168463ffffffff161015610145576040516336dedfdd60e11b815263ffffffff8087166004830152851660248201526044015b60405180910390fd5b808463ffffffff16111561017b576040516313e39ec360e11b815263ffffffff851660048201526024810182905260440161013c565b80158015906101905750808363ffffffff1610155b156101bd57604051632008de9560e01b815263ffffffff841660048201526024810182905260440161013c565b5f6101d06001600160801b03881661037f565b6003549091506001600160801b03168181101561020a5760405163ad1cfdf760e01b8152600481018290526024810183905260440161013c565b821580159061021d575063ffffffff8716155b1561023b5760405163bfc36ca560e01b815260040160405180910390fd5b6040805160a0810182526001600160801b038a1680825263ffffffff89811660208085018290528c83168587018190528b841660608701819052938b166080909601869052600480546001600160a01b0319168617600160801b850217600160a01b600160e01b031916600160a01b830263ffffffff60c01b191617600160c01b8602176001600160e01b0316600160e01b8802179055865193845290830194909452937f56800c9d1ed723511246614d15e58cfcde15b6a33c245b5c961b689c1890fd8f910160405180910390a45050505050505050565b6005546001600160a01b03908116908216810361032f575050565b600580546001600160a01b0319166001600160a01b0384811691821790925560405190918316907fcfac5dc75b8d9a7e074162f59d9adcd33da59f0fe8dfb21580db298fc0fdad0d905f90a35050565b5f600261038b60075490565b610395908461068a565b61039f919061068a565b92915050565b80516001600160a01b03811681146103bb575f5ffd5b919050565b805160ff811681146103bb575f5ffd5b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126103f3575f5ffd5b81516001600160401b0381111561040c5761040c6103d0565b604051601f8201601f19908116603f011681016001600160401b038111828210171561043a5761043a6103d0565b604052818152838201602001851015610451575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f5f5f5f5f5f610100898b031215610485575f5ffd5b61048e896103a5565b60208a01519098506001600160801b03811681146104aa575f5ffd5b60408a015190975063ffffffff811681146104c3575f5ffd5b95506104d160608a016103a5565b60808a015160a08b0151919650945092506104ee60c08a016103c0565b60e08a01519092506001600160401b03811115610509575f5ffd5b6105158b828c016103e4565b9150509295985092959890939650565b600181811c9082168061053957607f821691505b60208210810361055757634e487b7160e01b5f52602260045260245ffd5b50919050565b601f8211156105a457805f5260205f20601f840160051c810160208510156105825750805b601f840160051c820191505b818110156105a1575f815560010161058e565b50505b505050565b81516001600160401b038111156105c2576105c26103d0565b6105d6816105d08454610525565b8461055d565b6020601f821160018114610608575f83156105f15750848201515b5f19600385901b1c1916600184901b1784556105a1565b5f84815260208120601f198516915b828110156106375787850151825560209485019460019092019101610617565b508482101561065457868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b634e487b7160e01b5f52601160045260245ffd5b8181038181111561039f5761039f610663565b808202811582820484141761039f5761039f610663565b60805160a05160c05160e051614d996107055f395f61034001525f818161030601528181611eb70152611f0c01525f818161056701528181611e340152611e8901525f81816104640152818161101901528181611b040152612f390152614d995ff3fe608060405234801561000f575f5ffd5b50600436106102c2575f3560e01c8063668a0f021161017c578063a4c0ed36116100dd578063c937450011610093578063e9ee6eeb1161006e578063e9ee6eeb1461078a578063f2fde38b1461079d578063feaf968c146107b0575f5ffd5b8063c93745001461070e578063d4cc54e414610734578063e2e4031714610759575f5ffd5b8063b633620c116100c3578063b633620c146106d7578063c1075329146106ea578063c35905c6146106fd575f5ffd5b8063a4c0ed36146106b1578063b5ab58dc146106c4575f5ffd5b80638205bf6a116101325780638da5cb5b116101185780638da5cb5b1461063457806398e5b12a146106445780639a6fc8f514610667575f5ffd5b80638205bf6a1461058957806388aa80e7146105c3575f5ffd5b80637284e416116101625780637284e4161461054557806379ba50971461055a5780637c2b0b2114610562575f5ffd5b8063668a0f021461050157806370dea79a14610517575f5ffd5b806340884c521161022657806357970e93116101dc578063613d8fcc116101c2578063613d8fcc146104a8578063628806ef146104b057806364efb22b146104c3575f5ffd5b806357970e931461045f57806358609e4414610486575f5ffd5b80634f8fc3b51161020c5780634f8fc3b51461044757806350d25bcd1461044f57806354fd4d5014610457575f5ffd5b806340884c521461040d57806346fcff4c14610422575f5ffd5b8063357ebb021161027b5780633969c20f116102615780633969c20f146103c25780633a5381b5146103d55780633d3d7714146103fa575f5ffd5b8063357ebb021461037457806338aa4c72146103af575f5ffd5b806320ed0275116102ab57806320ed0275146102ee57806323ca290314610301578063313ce5671461033b575f5ffd5b80631327d3d8146102c6578063202ee0ed146102db575b5f5ffd5b6102d96102d4366004614682565b6107b8565b005b6102d96102e936600461469b565b6107cc565b6102d96102fc3660046146db565b610ba5565b6103287f000000000000000000000000000000000000000000000000000000000000000081565b6040519081526020015b60405180910390f35b6103627f000000000000000000000000000000000000000000000000000000000000000081565b60405160ff9091168152602001610332565b6004547801000000000000000000000000000000000000000000000000900463ffffffff165b60405163ffffffff9091168152602001610332565b6102d96103bd36600461471d565b610cad565b6102d96103d03660046147d3565b610cc9565b6005546001600160a01b03165b6040516001600160a01b039091168152602001610332565b6102d96104083660046148a1565b610eeb565b6104156110dd565b60405161033291906148db565b6003546001600160801b03165b6040516001600160801b039091168152602001610332565b6102d961113d565b610328611147565b610328600381565b6103e27f000000000000000000000000000000000000000000000000000000000000000081565b600454700100000000000000000000000000000000900463ffffffff1661039a565b600754610362565b6102d96104be366004614682565b6111a0565b6103e26104d1366004614682565b6001600160a01b039081165f908152600b60205260409020600101546c0100000000000000000000000090041690565b600254640100000000900463ffffffff16610328565b6004547c0100000000000000000000000000000000000000000000000000000000900463ffffffff1661039a565b61054d6112a5565b6040516103329190614926565b6102d961132c565b6103287f000000000000000000000000000000000000000000000000000000000000000081565b600254640100000000900463ffffffff165f9081526008602052604090205468010000000000000000900467ffffffffffffffff16610328565b6105d66105d1366004614979565b6113e0565b60408051981515895263ffffffff90971660208901529587019490945267ffffffffffffffff9283166060870152911660808501526001600160801b0390811660a085015260ff90911660c08401521660e082015261010001610332565b5f546001600160a01b03166103e2565b61064c6114a5565b60405169ffffffffffffffffffff9091168152602001610332565b61067a6106753660046149aa565b6117eb565b6040805169ffffffffffffffffffff968716815260208101959095528401929092526060830152909116608082015260a001610332565b6102d96106bf3660046149d3565b611951565b6103286106d2366004614a56565b61199a565b6103286106e5366004614a56565b6119fd565b6102d96106f8366004614a6d565b611a3f565b6004546001600160801b031661042f565b60045474010000000000000000000000000000000000000000900463ffffffff1661039a565b60035470010000000000000000000000000000000090046001600160801b031661042f565b610328610767366004614682565b6001600160a01b03165f908152600b60205260409020546001600160801b031690565b6102d9610798366004614a95565b611bb6565b6102d96107ab366004614682565b611c4c565b61067a611cb7565b6107c0611cec565b6107c981611d31565b50565b815f6108846040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b60408051606080820183525f8083526020808401829052928401819052338152600b835283902054835191820184526001600160801b0381168252608081901c63ffffffff1692820183905260a01c92810192909252919250906108eb9083908587611db4565b5f5f5f6108f9858789612041565b925092509250610972855f60788260c001516001600160801b0316901b60588360a0015163ffffffff16901b6050846080015160ff16901b6048856060015160ff16901b6040866040015160ff16901b6020876020015163ffffffff16901b875f015163ffffffff161717171717179050806002555050565b63ffffffff861660208501525f61098a88606061221a565b9050805f036109a857335f908152600b602052604090206003018890555b6bffffffffffffffffffffffff811660408601528451849086906109cd908390614aea565b6001600160801b0316905250610a4733865f600b5f846001600160a01b03166001600160a01b031681526020019081526020015f205f0190505f60a083604001516bffffffffffffffffffffffff16901b6080846020015163ffffffff16901b845f01516001600160801b03161717905080825550505050565b5f610a7f6040805180820182525f80825260209182015260035482518084019093526001600160801b038116835260801c9082015290565b9050846001600160801b0316815f01516001600160801b03161015610aeb5780516040517f5490c6040000000000000000000000000000000000000000000000000000000081526001600160801b03918216600482015290861660248201526044015b60405180910390fd5b80518590036001600160801b03168152602081018051869190610b0f908390614aea565b6001600160801b039081169091526020830151835160809190911b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000169116176003555080516040516001600160801b03909116907ffe25c73e3b9089fac37d55c4c7efcba6f04af04cebd2fc4d6d7dbb07e1e5234f905f90a28315610b9957610b99888461224f565b50505050505050505050565b610bad611cec565b6001600160a01b0383165f908152600c60205260409020805483151560ff909116151503610bdb5750505050565b8215610c1d57805463ffffffff8316610100027fffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000000909116176001178155610c5b565b6001600160a01b0384165f908152600c6020526040902080547fffffffffffffffffffffffffffffffffffffffffffffff0000000000000000001690555b60408051841515815263ffffffff841660208201526001600160a01b038616917fc3df5a754e002718f2e10804b99e6605e7c701d95cec9552c7680ca2b6f2820a910160405180910390a2505b505050565b610cb5611cec565b610cc28585858585612400565b5050505050565b610cd1611cec565b5f5b88811015610d1257610d0a8a8a83818110610cf057610cf0614b09565b9050602002016020810190610d059190614682565b61273b565b600101610cd3565b50858414610d56576040517fe9cdd7180000000000000000000000000000000000000000000000000000000081526004810187905260248101859052604401610ae2565b5f86610d6160075490565b610d6b9190614b36565b9050604d811115610db2576040517f2e98d69a00000000000000000000000000000000000000000000000000000000815260048101829052604d6024820152604401610ae2565b5f5b87811015610e1a57610e12898983818110610dd157610dd1614b09565b9050602002016020810190610de69190614682565b888884818110610df857610df8614b09565b9050602002016020810190610e0d9190614682565b61297b565b600101610db4565b50610e2481612dc7565b6040805160a0810182526004546001600160801b03811680835263ffffffff70010000000000000000000000000000000083048116602085015274010000000000000000000000000000000000000000830481169484019490945278010000000000000000000000000000000000000000000000008204841660608401527c0100000000000000000000000000000000000000000000000000000000909104909216608082018190529091610ede91879087908790612400565b5050505050505050505050565b610ef483612e50565b6001600160a01b0383165f908152600b6020526040902080548291906001600160801b03908116908316811015610f79576040517f63c3d2200000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526001600160801b03808316602483015284166044820152606401610ae2565b81546001600160801b0384830381167fffffffffffffffffffffffffffffffff000000000000000000000000000000009092169190911783556003805470010000000000000000000000000000000080820484168790038416029083161790556040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b03878116600483015291851660248201527f00000000000000000000000000000000000000000000000000000000000000009091169063a9059cbb906044016020604051808303815f875af1158015611061573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906110859190614b49565b6110d5576040517fb4773a100000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201526001600160801b0384166024820152604401610ae2565b505050505050565b6060600780548060200260200160405190810160405280929190818152602001828054801561113357602002820191905f5260205f20905b81546001600160a01b03168152600190910190602001808311611115575b5050505050905090565b611145612ec6565b565b600254640100000000900463ffffffff165f8181526008602052604081205490919061119a9082907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16613093565b91505090565b6001600160a01b038082165f908152600b602052604090206002018054909162010000909104163314611210576040517f86d64e100000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152336024820152604401610ae2565b80547fffffffffffffffffffff0000000000000000000000000000000000000000ffff1681556001600160a01b0382165f818152600b602052604080822060010180546bffffffffffffffffffffffff16336c0100000000000000000000000081029190911790915590519092917f0c5055390645c15a4be9a21b3f8d019153dcb4a0c125685da6eb84048e2fe90491a35050565b6060600680546112b490614b64565b80601f01602080910402602001604051908101604052809291908181526020018280546112e090614b64565b80156111335780601f1061130257610100808354040283529160200191611133565b820191905f5260205f20905b81548152906001019060200180831161130e57509395945050505050565b6001546001600160a01b03163314611372576040517f88f5a87e000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b5f8054337fffffffffffffffffffffffff0000000000000000000000000000000000000000808316821784556001805490911690556040516001600160a01b0390921692909183917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e091a350565b5f80808080808080333214611429576040517fbeee0f60000000000000000000000000000000000000000000000000000000008152336004820152326024820152604401610ae2565b5f5f8a63ffffffff1611611445576114408b6130fd565b61144f565b61144f8b8b61338b565b9050805f015181602001516114638d6135f3565b604084015160608501516003546001600160801b031661148260075490565b876080015198509850985098509850985098509850509295985092959890939650565b335f908152600c602090815260408083208151606081018352905460ff8116151580835263ffffffff6101008304811695840195909552650100000000009091049093169181019190915290611529576040517f23761c44000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b5f6115e06040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b805163ffffffff81165f9081526008602052604090208054929350909168010000000000000000900467ffffffffffffffff161580156116385750805460a08401516116369167ffffffffffffffff169061368c565b155b15611677576040517f48da6ce600000000000000000000000000000000000000000000000000000000815263ffffffff83166004820152602401610ae2565b5f611683836001614bb5565b604086015190915063ffffffff8116158015906116c15750856020015163ffffffff168163ffffffff166116b79190614b36565b8263ffffffff1611155b1561171c5760208601516040517f737e710f00000000000000000000000000000000000000000000000000000000815233600482015263ffffffff808516602483015280841660448301529091166064820152608401610ae2565b61172685836136d5565b611799855f60788260c001516001600160801b0316901b60588360a0015163ffffffff16901b6050846080015160ff16901b6048856060015160ff16901b6040866040015160ff16901b6020876020015163ffffffff16901b875f015163ffffffff161717171717179050806002555050565b50335f908152600c6020526040902080547fffffffffffffffffffffffffffffffffffffffffffffff00000000ffffffffff166501000000000063ffffffff9390931692830217905595945050505050565b63ffffffff8181165f9081526008602090815260408083208151608081018352905467ffffffffffffffff808216835268010000000000000000820416938201939093527001000000000000000000000000000000008304909416908401819052740100000000000000000000000000000000000000009091046bffffffffffffffffffffffff1660608401529091829182918291829190158015906118a1575063ffffffff69ffffffffffffffffffff881611155b6040518060400160405280600f81526020017f4e6f20646174612070726573656e7400000000000000000000000000000000008152509061190f576040517f08c379a0000000000000000000000000000000000000000000000000000000008152600401610ae29190614926565b508661191f888360600151613093565b82516020840151604090940151929a91995067ffffffffffffffff9081169850909216955063ffffffff169350915050565b801561198c576040517f358ce03a00000000000000000000000000000000000000000000000000000000815260048101829052602401610ae2565b611994612ec6565b50505050565b5f63ffffffff8211156119ae57505f919050565b63ffffffff82165f9081526008602052604090205482906119f69082907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16613093565b9392505050565b5f63ffffffff821115611a1157505f919050565b5063ffffffff165f9081526008602052604090205468010000000000000000900467ffffffffffffffff1690565b611a47611cec565b6003546004546001600160801b03918216915f91611a659116613aab565b905080821080611a7d575082611a7b8284614bd1565b105b15611ac5576040517fd9e67514000000000000000000000000000000000000000000000000000000008152600481018390526024810182905260448101849052606401610ae2565b6040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b038581166004830152602482018590527f0000000000000000000000000000000000000000000000000000000000000000169063a9059cbb906044016020604051808303815f875af1158015611b4a573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611b6e9190614b49565b61198c576040517fb4773a100000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260248101849052604401610ae2565b611bbf82612e50565b6001600160a01b038281165f818152600b602090815260409182902060020180547fffffffffffffffffffff0000000000000000000000000000000000000000ffff166201000095871695860217905581513381529081019390935290917fb79bf2e89c2d70dde91d2991fb1ea69b7e478061ad7c04ed5b02b96bc52b8104910160405180910390a25050565b611c54611cec565b600180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b03831690811790915560405133907fed8889f560326eb138920d842192f0eb3dd22b4f139c87a2c57538e05bae1278905f90a350565b6002545f908190819081908190611cdb90640100000000900463ffffffff166117eb565b945094509450945094509091929394565b5f546001600160a01b03163314611145576040517f7c79a389000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b6005546001600160a01b039081169082168103611d4c575050565b600580547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0384811691821790925560405190918316907fcfac5dc75b8d9a7e074162f59d9adcd33da59f0fe8dfb21580db298fc0fdad0d905f90a35050565b335f908152600b60209081526040808320815160808101835260019091015463ffffffff80821683526401000000008204811694830194909452680100000000000000008104909316918101919091526c010000000000000000000000009091046001600160a01b0316606082015290611e3082868689613acb565b90507f0000000000000000000000000000000000000000000000000000000000000000831215611eb5576040517fac1f7db1000000000000000000000000000000000000000000000000000000008152600481018490527f00000000000000000000000000000000000000000000000000000000000000006024820152604401610ae2565b7f0000000000000000000000000000000000000000000000000000000000000000831315611f38576040517f6fc1bf31000000000000000000000000000000000000000000000000000000008152600481018490527f00000000000000000000000000000000000000000000000000000000000000006024820152604401610ae2565b5f816006811115611f4b57611f4b614be4565b14611f5d57611f5d818584888a613c18565b8551611f6a906001614bb5565b63ffffffff168463ffffffff1614611f83575050611994565b604082015163ffffffff811615801590611fd55750600454611fcb9063ffffffff78010000000000000000000000000000000000000000000000009091048116908316614b36565b8563ffffffff1611155b15611fe257505050611994565b611fec87866136d5565b5050335f908152600b60205260409020600101805463ffffffff851668010000000000000000027fffffffffffffffffffffffffffffffffffffffff00000000ffffffffffffffff9091161790555050505050565b5f5f5f5f61204f8688613e29565b9050806020015160ff165f03612099576040517ff6de65bf00000000000000000000000000000000000000000000000000000000815263ffffffff87166004820152602401610ae2565b805160ff166120ac600188168288613f39565b604051339063ffffffff89169088907f92e98423f8adac6e64d0608e519fd1cefb861498385c6dee70d58fc926ddc68c905f90a45f6120ec826001614b36565b9050826040015160ff16811015945084156121275761210e6001891682614000565b935061211a8885614159565b63ffffffff881660208a01525b608083015160208401518a5191975060ff168210159063ffffffff908116908a160361218857801561217a575f60408b0181905260608b0181905260808b0181905260a08b0181905260c08b015261220d565b60ff821660408b015261220d565b80156121cd5763ffffffff89165f908152600a6020526040902080547fffffffffffffffffff000000000000000000000000000000000000000000000016905561220d565b63ffffffff89165f908152600a6020526040902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001660ff84161790555b5050505093509350939050565b5f80612227600184614bd1565b6001901b9050805f038413801561223d57508084125b156122485780840191505b5092915050565b6005546001600160a01b03168061226557505050565b5f612271600185614c11565b63ffffffff8181165f9081526008602090815260408083208151608081018352905467ffffffffffffffff808216835268010000000000000000820416938201939093527001000000000000000000000000000000008304909416908401527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1660608301819052929350909161230d908490613093565b9050836001600160a01b03163b5f0361235d576040517ff7ec3f990000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610ae2565b5f63beed9b5160e01b90505f836040015163ffffffff1690505f5f60405184815283600482015285602482015263ffffffff8b1660448201528960648201525f5f6084835f8d620186a0f190503d91506020821081169250508115610b99576040517f065d01f80000000000000000000000000000000000000000000000000000000081526001600160a01b038916600482015260248101829052604401610ae2565b5f61240a60075490565b90508463ffffffff168463ffffffff161015612462576040517f6dbdbfba00000000000000000000000000000000000000000000000000000000815263ffffffff808716600483015285166024820152604401610ae2565b808463ffffffff1611156124b1576040517f27c73d8600000000000000000000000000000000000000000000000000000000815263ffffffff8516600482015260248101829052604401610ae2565b80158015906124c65750808363ffffffff1610155b1561250c576040517f2008de9500000000000000000000000000000000000000000000000000000000815263ffffffff8416600482015260248101829052604401610ae2565b5f61251f876001600160801b0316613aab565b6003549091506001600160801b031681811015612572576040517fad1cfdf70000000000000000000000000000000000000000000000000000000081526004810182905260248101839052604401610ae2565b8215801590612585575063ffffffff8716155b156125bc576040517fbfc36ca500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6040805160a0810182526001600160801b038a1680825263ffffffff89811660208085018290528c83168587018190528b841660608701819052938b166080909601869052600480547fffffffffffffffffffffffff00000000000000000000000000000000000000001686177001000000000000000000000000000000008502177fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff167401000000000000000000000000000000000000000083027fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff161778010000000000000000000000000000000000000000000000008602177bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167c01000000000000000000000000000000000000000000000000000000008802179055865193845290830194909452937f56800c9d1ed723511246614d15e58cfcde15b6a33c245b5c961b689c1890fd8f910160405180910390a45050505050505050565b6001600160a01b0381165f908152600b602052604090206001018054640100000000900463ffffffff908116146127a9576040517f719413c50000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610ae2565b6002546127bd9063ffffffff166001614bb5565b815463ffffffff91909116640100000000027fffffffffffffffffffffffffffffffffffffffffffffffff00000000ffffffff9091161781556007545f9061280790600190614bd1565b90505f6007828154811061281d5761281d614b09565b5f918252602080832091909101546001600160a01b03878116808552600b9093526040808520600290810180549390941680875291862001805461ffff9093167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00009384168117909155939094528154169055600780549293509091839190839081106128ab576128ab614b09565b905f5260205f20015f6101000a8154816001600160a01b0302191690836001600160a01b0316021790555060078054806128e7576128e7614c2d565b5f8281526020812082017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff90810180547fffffffffffffffffffffffff00000000000000000000000000000000000000001690559091019091556040516001600160a01b038716907f18dd09695e4fbdae8d1a5edb11221eb04564269c29a089b9753a6535c54ba92e908390a35050505050565b6001600160a01b0382165f908152600b6020526040902060010180547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000164010000000090910463ffffffff1601612a09576040517fd03202a80000000000000000000000000000000000000000000000000000000081526001600160a01b0384166004820152602401610ae2565b6001600160a01b038216612a54576040517f479d1fb80000000000000000000000000000000000000000000000000000000081526001600160a01b0384166004820152602401610ae2565b80546c0100000000000000000000000090046001600160a01b03168015801590612a905750826001600160a01b0316816001600160a01b031614155b15612ae2576040517fa8d8b6f80000000000000000000000000000000000000000000000000000000081526001600160a01b038086166004830152808316602483015284166044820152606401610ae2565b60025463ffffffff168015801590612b0b5750825463ffffffff82811664010000000090920416145b612b1f57612b1a816001614bb5565b612b21565b805b83546001600160a01b038681166c01000000000000000000000000026bffffffffffffffffffffffff7fffffffffffffffffffffffffffffffffffffffffffffffff000000000000000090931663ffffffff9485161767ffffffff000000001792909216919091178555600780549188165f818152600b6020818152604080842060028101805461ffff9099167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000909916989098179097558554600181019096557fa66cc928b5edb82af9bd49922954155ab7b0942694bea4ce44661d9a8736c68890950180547fffffffffffffffffffffffff000000000000000000000000000000000000000016851790558451606080820187528482528183018590529086018490529390925281529254825191820183526001600160801b038116808352608082901c9095169382019390935260a09290921c9082015290158015612c915750602081015163ffffffff16155b8015612cad575060408101516bffffffffffffffffffffffff16155b15612d4957612cbc6060614220565b6bffffffffffffffffffffffff1660408281019182526001600160a01b0388165f908152600b6020908152919020915190830151835160a09290921b7fffffffffffffffffffffffff00000000000000000000000000000000000000001660809190911b73ffffffff00000000000000000000000000000000166001600160801b03909216919091171790555b6040516001906001600160a01b038816907f18dd09695e4fbdae8d1a5edb11221eb04564269c29a089b9753a6535c54ba92e905f90a3846001600160a01b0316866001600160a01b03167f0c5055390645c15a4be9a21b3f8d019153dcb4a0c125685da6eb84048e2fe90460405160405180910390a3505050505050565b5f6002612dd5836001614b36565b612ddf9190614c5a565b605c54909150808211612df157505050565b5f612dfc6080614220565b9050608081901b8117825b84811015612e435781600d8260278110612e2357612e23614b09565b01558160348260278110612e3957612e39614b09565b0155600101612e07565b505050605c919091555050565b6001600160a01b038181165f908152600b60205260409020600101546c0100000000000000000000000090041633146107c9576040517f6b1d61eb0000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152336024820152604401610ae2565b5f612efe6040805180820182525f80825260209182015260035482518084019093526001600160801b038116835260801c9082015290565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201529091505f906001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016906370a0823190602401602060405180830381865afa158015612f7e573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190612fa29190614c92565b905081602001516001600160801b03168110156130035760208201516040517f0ce1dd7a000000000000000000000000000000000000000000000000000000008152600481018390526001600160801b039091166024820152604401610ae2565b5f82602001516001600160801b03168261301d9190614bd1565b83519091506001600160801b03168114610ca857600380547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166001600160801b03831617905560405181907ffe25c73e3b9089fac37d55c4c7efcba6f04af04cebd2fc4d6d7dbb07e1e5234f905f90a2505050565b5f6bffffffffffffffffffffffff8216156130de577fffffffffffffffffffffffffffffffffffffffff8000000000000000000000006bffffffffffffffffffffffff8316016130f4565b63ffffffff83165f908152600960205260409020545b90505b92915050565b6040805160a0810182525f808252602082018190529181018290526060810182905260808101829052906131dd6040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b6001600160a01b038085165f818152600b602081815260408084208151608081018352600182015463ffffffff808216835264010000000082048116838701526801000000000000000082048116948301949094526c01000000000000000000000000900490971660608801529484529190529154845194955092937001000000000000000000000000000000009093048216929182168314806132865750606085015160ff16155b90506132928286614236565b801561329b5750805b156132e0576132ab826001614bb5565b63ffffffff16602087018190526004546001600160801b0316608088015260408501516132d79161428d565b1515865261330c565b63ffffffff8216602087015260c08501516001600160801b03166080870152606085015160ff16151586525b5f61331d8585896020015189613acb565b600681111561332e5761332e614be4565b14613337575f86525b6020808701805163ffffffff165f90815260089092526040918290205467ffffffffffffffff1691880191909152516133709086613e29565b60609081015163ffffffff1690870152509395945050505050565b6040805160a0810182525f8082526020820181905291810182905260608101829052608081018290529061346b6040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b6001600160a01b038086165f908152600b60209081526040808320815160808101835260019091015463ffffffff80821683526401000000008204811694830194909452680100000000000000008104909316918101919091526c010000000000000000000000009091049092166060830152919250906134ec8584613e29565b63ffffffff80871660208088018290525f9182526008905260408082205467ffffffffffffffff16908801819052606080850151909316928801929092529192506135445761353f83604001518761428d565b61354f565b602082015160ff1615155b90508080156135ac57505f6001600160a01b0388165f908152600b6020526040902054613599908590700100000000000000000000000000000000900463ffffffff168988613acb565b60068111156135aa576135aa614be4565b145b15158552604085015167ffffffffffffffff166135d4576004546001600160801b03166135da565b81608001515b6001600160801b03166080860152509295945050505050565b6001600160a01b0381165f908152600b60205260408120547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16801561366d577fffffffffffffffffffffffffffffffffffffffff8000000000000000000000006bffffffffffffffffffffffff8216016119f6565b50506001600160a01b03165f908152600b602052604090206003015490565b5f5f8367ffffffffffffffff161180156136ab57505f8263ffffffff16115b80156130f45750426136c363ffffffff841685614ca9565b67ffffffffffffffff16109392505050565b815160a083015163ffffffff161561374a5763ffffffff81165f908152600860205260409020805460a08501516137169167ffffffffffffffff169061368c565b156137485761372581836142dc565b5f60408501819052606085018190526080850181905260a0850181905260c08501525b505b61378e835f8160c001516001600160801b03168260a0015163ffffffff16836080015160ff16846060015160ff16856040015160ff16171717175f14159050919050565b156138a05761379d8184613e29565b63ffffffff8083165f908152600a602090815260409182902084518154928601519386015160608701516080909701516001600160801b0316670100000000000000027fffffffffffffffffff00000000000000000000000000000000ffffffffffffff979096166301000000027fffffffffffffffffffffffffffffffffffffffffffffffffff00000000ffffff60ff9283166201000002167fffffffffffffffffffffffffffffffffffffffffffffffffff0000000000ffff968316610100027fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000909616929093169190911793909317939093169290921717929092161790555b5f60046040518060a00160405290815f82015f9054906101000a90046001600160801b03166001600160801b03166001600160801b031681526020015f820160109054906101000a900463ffffffff1663ffffffff1663ffffffff1681526020015f820160149054906101000a900463ffffffff1663ffffffff1663ffffffff1681526020015f820160189054906101000a900463ffffffff1663ffffffff1663ffffffff1681526020015f8201601c9054906101000a900463ffffffff1663ffffffff1663ffffffff1681525050905082845f019063ffffffff16908163ffffffff16815250505f846040019060ff16908160ff16815250508060200151846060019060ff16908160ff16815250508060400151846080019060ff16908160ff168152505080608001518460a0019063ffffffff16908163ffffffff1681525050805f01518460c001906001600160801b031690816001600160801b0316815250505f4290508060085f8663ffffffff1663ffffffff1681526020019081526020015f205f015f6101000a81548167ffffffffffffffff021916908367ffffffffffffffff160217905550336001600160a01b03168463ffffffff167f0109fc6f55cf40689f02fbaad7af7fe7bbac8a3d2186600afc7d3e10cac6027183604051613a9c919067ffffffffffffffff91909116815260200190565b60405180910390a35050505050565b5f6002613ab760075490565b613ac19084614cc9565b6130f79190614cc9565b83515f9063ffffffff168103613ae357506001613c10565b845163ffffffff80851691161115613afd57506002613c10565b8263ffffffff16856020015163ffffffff161015613b1d57506003613c10565b8263ffffffff168463ffffffff1610613b3857506004613c10565b815163ffffffff80821690851603613b53575f915050613c10565b5f613b5f826001614bb5565b90508063ffffffff168563ffffffff1614613bdc5763ffffffff8216613b86866001614bb5565b63ffffffff16141580613bc2575063ffffffff82165f9081526008602052604090205468010000000000000000900467ffffffffffffffff1615155b15613bd257600592505050613c10565b5f92505050613c10565b8463ffffffff16600114158015613bfa5750613bf88285614236565b155b15613c0a57600692505050613c10565b5f925050505b949350505050565b6001856006811115613c2c57613c2c614be4565b03613c65576040517f719413c5000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b6002856006811115613c7957613c79614be4565b03613cc95782516040517f9049771b00000000000000000000000000000000000000000000000000000000815233600482015263ffffffff80871660248301529091166044820152606401610ae2565b6003856006811115613cdd57613cdd614be4565b03613d305760208301516040517f0d1d6bf100000000000000000000000000000000000000000000000000000000815233600482015263ffffffff80871660248301529091166044820152606401610ae2565b6004856006811115613d4457613d44614be4565b03613d91576040517faf1732e900000000000000000000000000000000000000000000000000000000815233600482015263ffffffff808616602483015283166044820152606401610ae2565b6005856006811115613da557613da5614be4565b03613def5780516040517f39f0dc2f00000000000000000000000000000000000000000000000000000000815263ffffffff80871660048301529091166024820152604401610ae2565b6040517f7528fc8500000000000000000000000000000000000000000000000000000000815263ffffffff85166004820152602401610ae2565b6040805160a0810182525f80825260208201819052918101829052606081018290526080810191909152815f015163ffffffff168363ffffffff1603613ec3576040518060a00160405280836040015160ff168152602001836060015160ff168152602001836080015160ff1681526020018360a0015163ffffffff1681526020018360c001516001600160801b031681525090506130f7565b505063ffffffff9081165f908152600a6020908152604091829020825160a081018452905460ff80821683526101008204811693830193909352620100008104909216928101929092526301000000810490921660608201526701000000000000009091046001600160801b0316608082015290565b5f613f4582608061221a565b9050805f03613f6657600884901b83175f908152605b602052604090208290555b5f600d8560028110613f7a57613f7a614b09565b6027020190505f600185901c90505f828260278110613f9b57613f9b614b09565b015490506001861615613fbd57608084901b6001600160801b03821617613fe3565b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000811684175b838360278110613ff557613ff5614b09565b015550505050505050565b5f5f8267ffffffffffffffff81111561401b5761401b614ce0565b604051908082528060200260200182016040528015614044578160200160208202803683370190505b5090505f600d856002811061405b5761405b614b09565b6027020190505f81602084016f80000000000000000000000000000000835b888110156140e0578060011c8401546001600160801b0381168381038360051b860152806140ab576001831b871796505b50600182018a8110156140d6578160801c8481038260051b870152806140d4576001821b881797505b505b505060020161407a565b505f925050505b8115614145578160011660010361412e57600887901b81175f908152605b6020526040902054845185908390811061412157614121614b09565b6020026020010181815250505b60019190911c9061413e81614d0d565b90506140e7565b5061414f83614463565b9695505050505050565b5f61416582606061221a565b9050805f036141865763ffffffff83165f9081526009602052604090208290555b63ffffffff83165f8181526008602052604090819020805467ffffffffffffffff166fffffffffffffffff00000000000000004280851b9190911673ffffffff0000000000000000000000000000000060808a901b161760a087901b179182178355925191939092909186917f0559884fd3a460db3073b7fc896cc77986f16e378210ded43186175bf646fc5f91613a9c91815260200190565b5f61422c600183614bd1565b6001901b92915050565b63ffffffff82165f908152600860205260408120805468010000000000000000900467ffffffffffffffff16151580613c1057508054613c109067ffffffffffffffff166142848686613e29565b6060015161368c565b6004545f906142c29063ffffffff78010000000000000000000000000000000000000000000000009091048116908516614b36565b8263ffffffff1611806130f45750505063ffffffff161590565b5f6142e8600183614c11565b63ffffffff8181165f9081526008602090815260408083208151608081018352905467ffffffffffffffff808216835268010000000000000000820416938201939093527001000000000000000000000000000000008304909416908401527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16606083018190529293509091900361439f5763ffffffff8083165f908152600960205260408082205492861682529020555b606081015184546040909201516001600160801b03909216740100000000000000000000000000000000000000006bffffffffffffffffffffffff909216919091027fffffffffffffffffffffffff00000000ffffffffffffffffffffffffffffffff161770010000000000000000000000000000000063ffffffff90921691909102177fffffffffffffffffffffffffffffffff0000000000000000ffffffffffffffff16680100000000000000004267ffffffffffffffff1602179092555050565b80515f908082036144a0576040517f3ce7eef800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600181901c5f6144b085836144e1565b9050826001166001036144c557949350505050565b6144d86144d2868461453c565b8261457b565b95945050505050565b5f5f5f5f602086019250600186510360051b830191508460051b830190505b81831015614532575f61451384846145cf565b9050808211156145285780602001935061452c565b8092505b50614500565b5195945050505050565b602082810151906040840190600584901b8501015b8082101561457357815183811315614567578093505b50602082019150614551565b505092915050565b5f5f828416600116600184901d600186901d6145979190614d44565b6145a19190614d44565b90505f811280156145b757508284186001166001145b156130f4576145c7816001614d44565b9150506130f7565b5f825183830360061c60051b8401518351818313156145ec579091905b8182821215614602575080838112156146025750825b6020870393506020860194505b6020840193505b808451121561462a57602084019350614616565b6020850394505b808551131561464557602085039450614631565b8484101561465d57835192508451845282855261460f565b5050505092915050565b80356001600160a01b038116811461467d575f5ffd5b919050565b5f60208284031215614692575f5ffd5b6130f482614667565b5f5f604083850312156146ac575f5ffd5b50508035926020909101359150565b80151581146107c9575f5ffd5b803563ffffffff8116811461467d575f5ffd5b5f5f5f606084860312156146ed575f5ffd5b6146f684614667565b92506020840135614706816146bb565b9150614714604085016146c8565b90509250925092565b5f5f5f5f5f60a08688031215614731575f5ffd5b85356001600160801b0381168114614747575f5ffd5b9450614755602087016146c8565b9350614763604087016146c8565b9250614771606087016146c8565b915061477f608087016146c8565b90509295509295909350565b5f5f83601f84011261479b575f5ffd5b50813567ffffffffffffffff8111156147b2575f5ffd5b6020830191508360208260051b85010111156147cc575f5ffd5b9250929050565b5f5f5f5f5f5f5f5f5f60c08a8c0312156147eb575f5ffd5b893567ffffffffffffffff811115614801575f5ffd5b61480d8c828d0161478b565b909a5098505060208a013567ffffffffffffffff81111561482c575f5ffd5b6148388c828d0161478b565b90985096505060408a013567ffffffffffffffff811115614857575f5ffd5b6148638c828d0161478b565b9096509450614876905060608b016146c8565b925061488460808b016146c8565b915061489260a08b016146c8565b90509295985092959850929598565b5f5f5f606084860312156148b3575f5ffd5b6148bc84614667565b92506148ca60208501614667565b929592945050506040919091013590565b602080825282518282018190525f918401906040840190835b8181101561491b5783516001600160a01b03168352602093840193909201916001016148f4565b509095945050505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b5f5f6040838503121561498a575f5ffd5b61499383614667565b91506149a1602084016146c8565b90509250929050565b5f602082840312156149ba575f5ffd5b813569ffffffffffffffffffff811681146130f4575f5ffd5b5f5f5f5f606085870312156149e6575f5ffd5b6149ef85614667565b935060208501359250604085013567ffffffffffffffff811115614a11575f5ffd5b8501601f81018713614a21575f5ffd5b803567ffffffffffffffff811115614a37575f5ffd5b876020828401011115614a48575f5ffd5b949793965060200194505050565b5f60208284031215614a66575f5ffd5b5035919050565b5f5f60408385031215614a7e575f5ffd5b614a8783614667565b946020939093013593505050565b5f5f60408385031215614aa6575f5ffd5b614aaf83614667565b91506149a160208401614667565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b6001600160801b0381811683821601908111156130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b808201808211156130f7576130f7614abd565b5f60208284031215614b59575f5ffd5b81516130f4816146bb565b600181811c90821680614b7857607f821691505b602082108103614baf577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b63ffffffff81811683821601908111156130f7576130f7614abd565b818103818111156130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b63ffffffff82811682821603908111156130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603160045260245ffd5b5f82614c8d577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b5f60208284031215614ca2575f5ffd5b5051919050565b67ffffffffffffffff81811683821601908111156130f7576130f7614abd565b80820281158282048414176130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8203614d3d57614d3d614abd565b5060010190565b8082018281125f83128015821682158216171561457357614573614abd56fea2646970667358221220a910944e6c081555444e3fa0c4bfeb1af8a16819985bff91821a82f8b2ba4e0b64736f6c634300081e0033" as const;
+export const fluxAggregatorBytecode =
+  "0x610100604052348015610010575f5ffd5b5060405161549e38038061549e83398101604081905261002f9161046d565b5f80546001600160a01b031916331781556001600160a01b03891660805260a085905260c084905260ff831660e05261006c90889080808a6100f7565b61007585610314565b600661008182826105a9565b5061009263ffffffff871642610677565b5f805260086020527f5eff886ea0ce6ca488a3d6e336d6c0f75f46d19b42c06ce5ee98e42c96d256c780546001600160401b03929092166801000000000000000002600160401b600160801b0319909216919091179055506106a19650505050505050565b5f61010160075490565b90508463ffffffff168463ffffffff161015610145576040516336dedfdd60e11b815263ffffffff8087166004830152851660248201526044015b60405180910390fd5b808463ffffffff16111561017b576040516313e39ec360e11b815263ffffffff851660048201526024810182905260440161013c565b80158015906101905750808363ffffffff1610155b156101bd57604051632008de9560e01b815263ffffffff841660048201526024810182905260440161013c565b5f6101d06001600160801b03881661037f565b6003549091506001600160801b03168181101561020a5760405163ad1cfdf760e01b8152600481018290526024810183905260440161013c565b821580159061021d575063ffffffff8716155b1561023b5760405163bfc36ca560e01b815260040160405180910390fd5b6040805160a0810182526001600160801b038a1680825263ffffffff89811660208085018290528c83168587018190528b841660608701819052938b166080909601869052600480546001600160a01b0319168617600160801b850217600160a01b600160e01b031916600160a01b830263ffffffff60c01b191617600160c01b8602176001600160e01b0316600160e01b8802179055865193845290830194909452937f56800c9d1ed723511246614d15e58cfcde15b6a33c245b5c961b689c1890fd8f910160405180910390a45050505050505050565b6005546001600160a01b03908116908216810361032f575050565b600580546001600160a01b0319166001600160a01b0384811691821790925560405190918316907fcfac5dc75b8d9a7e074162f59d9adcd33da59f0fe8dfb21580db298fc0fdad0d905f90a35050565b5f600261038b60075490565b610395908461068a565b61039f919061068a565b92915050565b80516001600160a01b03811681146103bb575f5ffd5b919050565b805160ff811681146103bb575f5ffd5b634e487b7160e01b5f52604160045260245ffd5b5f82601f8301126103f3575f5ffd5b81516001600160401b0381111561040c5761040c6103d0565b604051601f8201601f19908116603f011681016001600160401b038111828210171561043a5761043a6103d0565b604052818152838201602001851015610451575f5ffd5b8160208501602083015e5f918101602001919091529392505050565b5f5f5f5f5f5f5f5f610100898b031215610485575f5ffd5b61048e896103a5565b60208a01519098506001600160801b03811681146104aa575f5ffd5b60408a015190975063ffffffff811681146104c3575f5ffd5b95506104d160608a016103a5565b60808a015160a08b0151919650945092506104ee60c08a016103c0565b60e08a01519092506001600160401b03811115610509575f5ffd5b6105158b828c016103e4565b9150509295985092959890939650565b600181811c9082168061053957607f821691505b60208210810361055757634e487b7160e01b5f52602260045260245ffd5b50919050565b601f8211156105a457805f5260205f20601f840160051c810160208510156105825750805b601f840160051c820191505b818110156105a1575f815560010161058e565b50505b505050565b81516001600160401b038111156105c2576105c26103d0565b6105d6816105d08454610525565b8461055d565b6020601f821160018114610608575f83156105f15750848201515b5f19600385901b1c1916600184901b1784556105a1565b5f84815260208120601f198516915b828110156106375787850151825560209485019460019092019101610617565b508482101561065457868401515f19600387901b60f8161c191681555b50505050600190811b01905550565b634e487b7160e01b5f52601160045260245ffd5b8181038181111561039f5761039f610663565b808202811582820484141761039f5761039f610663565b60805160a05160c05160e051614d996107055f395f61034001525f818161030601528181611eb70152611f0c01525f818161056701528181611e340152611e8901525f81816104640152818161101901528181611b040152612f390152614d995ff3fe608060405234801561000f575f5ffd5b50600436106102c2575f3560e01c8063668a0f021161017c578063a4c0ed36116100dd578063c937450011610093578063e9ee6eeb1161006e578063e9ee6eeb1461078a578063f2fde38b1461079d578063feaf968c146107b0575f5ffd5b8063c93745001461070e578063d4cc54e414610734578063e2e4031714610759575f5ffd5b8063b633620c116100c3578063b633620c146106d7578063c1075329146106ea578063c35905c6146106fd575f5ffd5b8063a4c0ed36146106b1578063b5ab58dc146106c4575f5ffd5b80638205bf6a116101325780638da5cb5b116101185780638da5cb5b1461063457806398e5b12a146106445780639a6fc8f514610667575f5ffd5b80638205bf6a1461058957806388aa80e7146105c3575f5ffd5b80637284e416116101625780637284e4161461054557806379ba50971461055a5780637c2b0b2114610562575f5ffd5b8063668a0f021461050157806370dea79a14610517575f5ffd5b806340884c521161022657806357970e93116101dc578063613d8fcc116101c2578063613d8fcc146104a8578063628806ef146104b057806364efb22b146104c3575f5ffd5b806357970e931461045f57806358609e4414610486575f5ffd5b80634f8fc3b51161020c5780634f8fc3b51461044757806350d25bcd1461044f57806354fd4d5014610457575f5ffd5b806340884c521461040d57806346fcff4c14610422575f5ffd5b8063357ebb021161027b5780633969c20f116102615780633969c20f146103c25780633a5381b5146103d55780633d3d7714146103fa575f5ffd5b8063357ebb021461037457806338aa4c72146103af575f5ffd5b806320ed0275116102ab57806320ed0275146102ee57806323ca290314610301578063313ce5671461033b575f5ffd5b80631327d3d8146102c6578063202ee0ed146102db575b5f5ffd5b6102d96102d4366004614682565b6107b8565b005b6102d96102e936600461469b565b6107cc565b6102d96102fc3660046146db565b610ba5565b6103287f000000000000000000000000000000000000000000000000000000000000000081565b6040519081526020015b60405180910390f35b6103627f000000000000000000000000000000000000000000000000000000000000000081565b60405160ff9091168152602001610332565b6004547801000000000000000000000000000000000000000000000000900463ffffffff165b60405163ffffffff9091168152602001610332565b6102d96103bd36600461471d565b610cad565b6102d96103d03660046147d3565b610cc9565b6005546001600160a01b03165b6040516001600160a01b039091168152602001610332565b6102d96104083660046148a1565b610eeb565b6104156110dd565b60405161033291906148db565b6003546001600160801b03165b6040516001600160801b039091168152602001610332565b6102d961113d565b610328611147565b610328600381565b6103e27f000000000000000000000000000000000000000000000000000000000000000081565b600454700100000000000000000000000000000000900463ffffffff1661039a565b600754610362565b6102d96104be366004614682565b6111a0565b6103e26104d1366004614682565b6001600160a01b039081165f908152600b60205260409020600101546c0100000000000000000000000090041690565b600254640100000000900463ffffffff16610328565b6004547c0100000000000000000000000000000000000000000000000000000000900463ffffffff1661039a565b61054d6112a5565b6040516103329190614926565b6102d961132c565b6103287f000000000000000000000000000000000000000000000000000000000000000081565b600254640100000000900463ffffffff165f9081526008602052604090205468010000000000000000900467ffffffffffffffff16610328565b6105d66105d1366004614979565b6113e0565b60408051981515895263ffffffff90971660208901529587019490945267ffffffffffffffff9283166060870152911660808501526001600160801b0390811660a085015260ff90911660c08401521660e082015261010001610332565b5f546001600160a01b03166103e2565b61064c6114a5565b60405169ffffffffffffffffffff9091168152602001610332565b61067a6106753660046149aa565b6117eb565b6040805169ffffffffffffffffffff968716815260208101959095528401929092526060830152909116608082015260a001610332565b6102d96106bf3660046149d3565b611951565b6103286106d2366004614a56565b61199a565b6103286106e5366004614a56565b6119fd565b6102d96106f8366004614a6d565b611a3f565b6004546001600160801b031661042f565b60045474010000000000000000000000000000000000000000900463ffffffff1661039a565b60035470010000000000000000000000000000000090046001600160801b031661042f565b610328610767366004614682565b6001600160a01b03165f908152600b60205260409020546001600160801b031690565b6102d9610798366004614a95565b611bb6565b6102d96107ab366004614682565b611c4c565b61067a611cb7565b6107c0611cec565b6107c981611d31565b50565b815f6108846040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b60408051606080820183525f8083526020808401829052928401819052338152600b835283902054835191820184526001600160801b0381168252608081901c63ffffffff1692820183905260a01c92810192909252919250906108eb9083908587611db4565b5f5f5f6108f9858789612041565b925092509250610972855f60788260c001516001600160801b0316901b60588360a0015163ffffffff16901b6050846080015160ff16901b6048856060015160ff16901b6040866040015160ff16901b6020876020015163ffffffff16901b875f015163ffffffff161717171717179050806002555050565b63ffffffff861660208501525f61098a88606061221a565b9050805f036109a857335f908152600b602052604090206003018890555b6bffffffffffffffffffffffff811660408601528451849086906109cd908390614aea565b6001600160801b0316905250610a4733865f600b5f846001600160a01b03166001600160a01b031681526020019081526020015f205f0190505f60a083604001516bffffffffffffffffffffffff16901b6080846020015163ffffffff16901b845f01516001600160801b03161717905080825550505050565b5f610a7f6040805180820182525f80825260209182015260035482518084019093526001600160801b038116835260801c9082015290565b9050846001600160801b0316815f01516001600160801b03161015610aeb5780516040517f5490c6040000000000000000000000000000000000000000000000000000000081526001600160801b03918216600482015290861660248201526044015b60405180910390fd5b80518590036001600160801b03168152602081018051869190610b0f908390614aea565b6001600160801b039081169091526020830151835160809190911b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000169116176003555080516040516001600160801b03909116907ffe25c73e3b9089fac37d55c4c7efcba6f04af04cebd2fc4d6d7dbb07e1e5234f905f90a28315610b9957610b99888461224f565b50505050505050505050565b610bad611cec565b6001600160a01b0383165f908152600c60205260409020805483151560ff909116151503610bdb5750505050565b8215610c1d57805463ffffffff8316610100027fffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000000909116176001178155610c5b565b6001600160a01b0384165f908152600c6020526040902080547fffffffffffffffffffffffffffffffffffffffffffffff0000000000000000001690555b60408051841515815263ffffffff841660208201526001600160a01b038616917fc3df5a754e002718f2e10804b99e6605e7c701d95cec9552c7680ca2b6f2820a910160405180910390a2505b505050565b610cb5611cec565b610cc28585858585612400565b5050505050565b610cd1611cec565b5f5b88811015610d1257610d0a8a8a83818110610cf057610cf0614b09565b9050602002016020810190610d059190614682565b61273b565b600101610cd3565b50858414610d56576040517fe9cdd7180000000000000000000000000000000000000000000000000000000081526004810187905260248101859052604401610ae2565b5f86610d6160075490565b610d6b9190614b36565b9050604d811115610db2576040517f2e98d69a00000000000000000000000000000000000000000000000000000000815260048101829052604d6024820152604401610ae2565b5f5b87811015610e1a57610e12898983818110610dd157610dd1614b09565b9050602002016020810190610de69190614682565b888884818110610df857610df8614b09565b9050602002016020810190610e0d9190614682565b61297b565b600101610db4565b50610e2481612dc7565b6040805160a0810182526004546001600160801b03811680835263ffffffff70010000000000000000000000000000000083048116602085015274010000000000000000000000000000000000000000830481169484019490945278010000000000000000000000000000000000000000000000008204841660608401527c0100000000000000000000000000000000000000000000000000000000909104909216608082018190529091610ede91879087908790612400565b5050505050505050505050565b610ef483612e50565b6001600160a01b0383165f908152600b6020526040902080548291906001600160801b03908116908316811015610f79576040517f63c3d2200000000000000000000000000000000000000000000000000000000081526001600160a01b03871660048201526001600160801b03808316602483015284166044820152606401610ae2565b81546001600160801b0384830381167fffffffffffffffffffffffffffffffff000000000000000000000000000000009092169190911783556003805470010000000000000000000000000000000080820484168790038416029083161790556040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b03878116600483015291851660248201527f00000000000000000000000000000000000000000000000000000000000000009091169063a9059cbb906044016020604051808303815f875af1158015611061573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906110859190614b49565b6110d5576040517fb4773a100000000000000000000000000000000000000000000000000000000081526001600160a01b03861660048201526001600160801b0384166024820152604401610ae2565b505050505050565b6060600780548060200260200160405190810160405280929190818152602001828054801561113357602002820191905f5260205f20905b81546001600160a01b03168152600190910190602001808311611115575b5050505050905090565b611145612ec6565b565b600254640100000000900463ffffffff165f8181526008602052604081205490919061119a9082907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16613093565b91505090565b6001600160a01b038082165f908152600b602052604090206002018054909162010000909104163314611210576040517f86d64e100000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152336024820152604401610ae2565b80547fffffffffffffffffffff0000000000000000000000000000000000000000ffff1681556001600160a01b0382165f818152600b602052604080822060010180546bffffffffffffffffffffffff16336c0100000000000000000000000081029190911790915590519092917f0c5055390645c15a4be9a21b3f8d019153dcb4a0c125685da6eb84048e2fe90491a35050565b6060600680546112b490614b64565b80601f01602080910402602001604051908101604052809291908181526020018280546112e090614b64565b80156111335780601f1061130257610100808354040283529160200191611133565b820191905f5260205f20905b81548152906001019060200180831161130e57509395945050505050565b6001546001600160a01b03163314611372576040517f88f5a87e000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b5f8054337fffffffffffffffffffffffff0000000000000000000000000000000000000000808316821784556001805490911690556040516001600160a01b0390921692909183917f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e091a350565b5f80808080808080333214611429576040517fbeee0f60000000000000000000000000000000000000000000000000000000008152336004820152326024820152604401610ae2565b5f5f8a63ffffffff1611611445576114408b6130fd565b61144f565b61144f8b8b61338b565b9050805f015181602001516114638d6135f3565b604084015160608501516003546001600160801b031661148260075490565b876080015198509850985098509850985098509850509295985092959890939650565b335f908152600c602090815260408083208151606081018352905460ff8116151580835263ffffffff6101008304811695840195909552650100000000009091049093169181019190915290611529576040517f23761c44000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b5f6115e06040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b805163ffffffff81165f9081526008602052604090208054929350909168010000000000000000900467ffffffffffffffff161580156116385750805460a08401516116369167ffffffffffffffff169061368c565b155b15611677576040517f48da6ce600000000000000000000000000000000000000000000000000000000815263ffffffff83166004820152602401610ae2565b5f611683836001614bb5565b604086015190915063ffffffff8116158015906116c15750856020015163ffffffff168163ffffffff166116b79190614b36565b8263ffffffff1611155b1561171c5760208601516040517f737e710f00000000000000000000000000000000000000000000000000000000815233600482015263ffffffff808516602483015280841660448301529091166064820152608401610ae2565b61172685836136d5565b611799855f60788260c001516001600160801b0316901b60588360a0015163ffffffff16901b6050846080015160ff16901b6048856060015160ff16901b6040866040015160ff16901b6020876020015163ffffffff16901b875f015163ffffffff161717171717179050806002555050565b50335f908152600c6020526040902080547fffffffffffffffffffffffffffffffffffffffffffffff00000000ffffffffff166501000000000063ffffffff9390931692830217905595945050505050565b63ffffffff8181165f9081526008602090815260408083208151608081018352905467ffffffffffffffff808216835268010000000000000000820416938201939093527001000000000000000000000000000000008304909416908401819052740100000000000000000000000000000000000000009091046bffffffffffffffffffffffff1660608401529091829182918291829190158015906118a1575063ffffffff69ffffffffffffffffffff881611155b6040518060400160405280600f81526020017f4e6f20646174612070726573656e7400000000000000000000000000000000008152509061190f576040517f08c379a0000000000000000000000000000000000000000000000000000000008152600401610ae29190614926565b508661191f888360600151613093565b82516020840151604090940151929a91995067ffffffffffffffff9081169850909216955063ffffffff169350915050565b801561198c576040517f358ce03a00000000000000000000000000000000000000000000000000000000815260048101829052602401610ae2565b611994612ec6565b50505050565b5f63ffffffff8211156119ae57505f919050565b63ffffffff82165f9081526008602052604090205482906119f69082907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16613093565b9392505050565b5f63ffffffff821115611a1157505f919050565b5063ffffffff165f9081526008602052604090205468010000000000000000900467ffffffffffffffff1690565b611a47611cec565b6003546004546001600160801b03918216915f91611a659116613aab565b905080821080611a7d575082611a7b8284614bd1565b105b15611ac5576040517fd9e67514000000000000000000000000000000000000000000000000000000008152600481018390526024810182905260448101849052606401610ae2565b6040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b038581166004830152602482018590527f0000000000000000000000000000000000000000000000000000000000000000169063a9059cbb906044016020604051808303815f875af1158015611b4a573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611b6e9190614b49565b61198c576040517fb4773a100000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260248101849052604401610ae2565b611bbf82612e50565b6001600160a01b038281165f818152600b602090815260409182902060020180547fffffffffffffffffffff0000000000000000000000000000000000000000ffff166201000095871695860217905581513381529081019390935290917fb79bf2e89c2d70dde91d2991fb1ea69b7e478061ad7c04ed5b02b96bc52b8104910160405180910390a25050565b611c54611cec565b600180547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b03831690811790915560405133907fed8889f560326eb138920d842192f0eb3dd22b4f139c87a2c57538e05bae1278905f90a350565b6002545f908190819081908190611cdb90640100000000900463ffffffff166117eb565b945094509450945094509091929394565b5f546001600160a01b03163314611145576040517f7c79a389000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b6005546001600160a01b039081169082168103611d4c575050565b600580547fffffffffffffffffffffffff0000000000000000000000000000000000000000166001600160a01b0384811691821790925560405190918316907fcfac5dc75b8d9a7e074162f59d9adcd33da59f0fe8dfb21580db298fc0fdad0d905f90a35050565b335f908152600b60209081526040808320815160808101835260019091015463ffffffff80821683526401000000008204811694830194909452680100000000000000008104909316918101919091526c010000000000000000000000009091046001600160a01b0316606082015290611e3082868689613acb565b90507f0000000000000000000000000000000000000000000000000000000000000000831215611eb5576040517fac1f7db1000000000000000000000000000000000000000000000000000000008152600481018490527f00000000000000000000000000000000000000000000000000000000000000006024820152604401610ae2565b7f0000000000000000000000000000000000000000000000000000000000000000831315611f38576040517f6fc1bf31000000000000000000000000000000000000000000000000000000008152600481018490527f00000000000000000000000000000000000000000000000000000000000000006024820152604401610ae2565b5f816006811115611f4b57611f4b614be4565b14611f5d57611f5d818584888a613c18565b8551611f6a906001614bb5565b63ffffffff168463ffffffff1614611f83575050611994565b604082015163ffffffff811615801590611fd55750600454611fcb9063ffffffff78010000000000000000000000000000000000000000000000009091048116908316614b36565b8563ffffffff1611155b15611fe257505050611994565b611fec87866136d5565b5050335f908152600b60205260409020600101805463ffffffff851668010000000000000000027fffffffffffffffffffffffffffffffffffffffff00000000ffffffffffffffff9091161790555050505050565b5f5f5f5f61204f8688613e29565b9050806020015160ff165f03612099576040517ff6de65bf00000000000000000000000000000000000000000000000000000000815263ffffffff87166004820152602401610ae2565b805160ff166120ac600188168288613f39565b604051339063ffffffff89169088907f92e98423f8adac6e64d0608e519fd1cefb861498385c6dee70d58fc926ddc68c905f90a45f6120ec826001614b36565b9050826040015160ff16811015945084156121275761210e6001891682614000565b935061211a8885614159565b63ffffffff881660208a01525b608083015160208401518a5191975060ff168210159063ffffffff908116908a160361218857801561217a575f60408b0181905260608b0181905260808b0181905260a08b0181905260c08b015261220d565b60ff821660408b015261220d565b80156121cd5763ffffffff89165f908152600a6020526040902080547fffffffffffffffffff000000000000000000000000000000000000000000000016905561220d565b63ffffffff89165f908152600a6020526040902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001660ff84161790555b5050505093509350939050565b5f80612227600184614bd1565b6001901b9050805f038413801561223d57508084125b156122485780840191505b5092915050565b6005546001600160a01b03168061226557505050565b5f612271600185614c11565b63ffffffff8181165f9081526008602090815260408083208151608081018352905467ffffffffffffffff808216835268010000000000000000820416938201939093527001000000000000000000000000000000008304909416908401527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff1660608301819052929350909161230d908490613093565b9050836001600160a01b03163b5f0361235d576040517ff7ec3f990000000000000000000000000000000000000000000000000000000081526001600160a01b0385166004820152602401610ae2565b5f63beed9b5160e01b90505f836040015163ffffffff1690505f5f60405184815283600482015285602482015263ffffffff8b1660448201528960648201525f5f6084835f8d620186a0f190503d91506020821081169250508115610b99576040517f065d01f80000000000000000000000000000000000000000000000000000000081526001600160a01b038916600482015260248101829052604401610ae2565b5f61240a60075490565b90508463ffffffff168463ffffffff161015612462576040517f6dbdbfba00000000000000000000000000000000000000000000000000000000815263ffffffff808716600483015285166024820152604401610ae2565b808463ffffffff1611156124b1576040517f27c73d8600000000000000000000000000000000000000000000000000000000815263ffffffff8516600482015260248101829052604401610ae2565b80158015906124c65750808363ffffffff1610155b1561250c576040517f2008de9500000000000000000000000000000000000000000000000000000000815263ffffffff8416600482015260248101829052604401610ae2565b5f61251f876001600160801b0316613aab565b6003549091506001600160801b031681811015612572576040517fad1cfdf70000000000000000000000000000000000000000000000000000000081526004810182905260248101839052604401610ae2565b8215801590612585575063ffffffff8716155b156125bc576040517fbfc36ca500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6040805160a0810182526001600160801b038a1680825263ffffffff89811660208085018290528c83168587018190528b841660608701819052938b166080909601869052600480547fffffffffffffffffffffffff00000000000000000000000000000000000000001686177001000000000000000000000000000000008502177fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff167401000000000000000000000000000000000000000083027fffffffff00000000ffffffffffffffffffffffffffffffffffffffffffffffff161778010000000000000000000000000000000000000000000000008602177bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167c01000000000000000000000000000000000000000000000000000000008802179055865193845290830194909452937f56800c9d1ed723511246614d15e58cfcde15b6a33c245b5c961b689c1890fd8f910160405180910390a45050505050505050565b6001600160a01b0381165f908152600b602052604090206001018054640100000000900463ffffffff908116146127a9576040517f719413c50000000000000000000000000000000000000000000000000000000081526001600160a01b0383166004820152602401610ae2565b6002546127bd9063ffffffff166001614bb5565b815463ffffffff91909116640100000000027fffffffffffffffffffffffffffffffffffffffffffffffff00000000ffffffff9091161781556007545f9061280790600190614bd1565b90505f6007828154811061281d5761281d614b09565b5f918252602080832091909101546001600160a01b03878116808552600b9093526040808520600290810180549390941680875291862001805461ffff9093167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00009384168117909155939094528154169055600780549293509091839190839081106128ab576128ab614b09565b905f5260205f20015f6101000a8154816001600160a01b0302191690836001600160a01b0316021790555060078054806128e7576128e7614c2d565b5f8281526020812082017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff90810180547fffffffffffffffffffffffff00000000000000000000000000000000000000001690559091019091556040516001600160a01b038716907f18dd09695e4fbdae8d1a5edb11221eb04564269c29a089b9753a6535c54ba92e908390a35050505050565b6001600160a01b0382165f908152600b6020526040902060010180547fffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000164010000000090910463ffffffff1601612a09576040517fd03202a80000000000000000000000000000000000000000000000000000000081526001600160a01b0384166004820152602401610ae2565b6001600160a01b038216612a54576040517f479d1fb80000000000000000000000000000000000000000000000000000000081526001600160a01b0384166004820152602401610ae2565b80546c0100000000000000000000000090046001600160a01b03168015801590612a905750826001600160a01b0316816001600160a01b031614155b15612ae2576040517fa8d8b6f80000000000000000000000000000000000000000000000000000000081526001600160a01b038086166004830152808316602483015284166044820152606401610ae2565b60025463ffffffff168015801590612b0b5750825463ffffffff82811664010000000090920416145b612b1f57612b1a816001614bb5565b612b21565b805b83546001600160a01b038681166c01000000000000000000000000026bffffffffffffffffffffffff7fffffffffffffffffffffffffffffffffffffffffffffffff000000000000000090931663ffffffff9485161767ffffffff000000001792909216919091178555600780549188165f818152600b6020818152604080842060028101805461ffff9099167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000909916989098179097558554600181019096557fa66cc928b5edb82af9bd49922954155ab7b0942694bea4ce44661d9a8736c68890950180547fffffffffffffffffffffffff000000000000000000000000000000000000000016851790558451606080820187528482528183018590529086018490529390925281529254825191820183526001600160801b038116808352608082901c9095169382019390935260a09290921c9082015290158015612c915750602081015163ffffffff16155b8015612cad575060408101516bffffffffffffffffffffffff16155b15612d4957612cbc6060614220565b6bffffffffffffffffffffffff1660408281019182526001600160a01b0388165f908152600b6020908152919020915190830151835160a09290921b7fffffffffffffffffffffffff00000000000000000000000000000000000000001660809190911b73ffffffff00000000000000000000000000000000166001600160801b03909216919091171790555b6040516001906001600160a01b038816907f18dd09695e4fbdae8d1a5edb11221eb04564269c29a089b9753a6535c54ba92e905f90a3846001600160a01b0316866001600160a01b03167f0c5055390645c15a4be9a21b3f8d019153dcb4a0c125685da6eb84048e2fe90460405160405180910390a3505050505050565b5f6002612dd5836001614b36565b612ddf9190614c5a565b605c54909150808211612df157505050565b5f612dfc6080614220565b9050608081901b8117825b84811015612e435781600d8260278110612e2357612e23614b09565b01558160348260278110612e3957612e39614b09565b0155600101612e07565b505050605c919091555050565b6001600160a01b038181165f908152600b60205260409020600101546c0100000000000000000000000090041633146107c9576040517f6b1d61eb0000000000000000000000000000000000000000000000000000000081526001600160a01b0382166004820152336024820152604401610ae2565b5f612efe6040805180820182525f80825260209182015260035482518084019093526001600160801b038116835260801c9082015290565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201529091505f906001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016906370a0823190602401602060405180830381865afa158015612f7e573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190612fa29190614c92565b905081602001516001600160801b03168110156130035760208201516040517f0ce1dd7a000000000000000000000000000000000000000000000000000000008152600481018390526001600160801b039091166024820152604401610ae2565b5f82602001516001600160801b03168261301d9190614bd1565b83519091506001600160801b03168114610ca857600380547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166001600160801b03831617905560405181907ffe25c73e3b9089fac37d55c4c7efcba6f04af04cebd2fc4d6d7dbb07e1e5234f905f90a2505050565b5f6bffffffffffffffffffffffff8216156130de577fffffffffffffffffffffffffffffffffffffffff8000000000000000000000006bffffffffffffffffffffffff8316016130f4565b63ffffffff83165f908152600960205260409020545b90505b92915050565b6040805160a0810182525f808252602082018190529181018290526060810182905260808101829052906131dd6040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b6001600160a01b038085165f818152600b602081815260408084208151608081018352600182015463ffffffff808216835264010000000082048116838701526801000000000000000082048116948301949094526c01000000000000000000000000900490971660608801529484529190529154845194955092937001000000000000000000000000000000009093048216929182168314806132865750606085015160ff16155b90506132928286614236565b801561329b5750805b156132e0576132ab826001614bb5565b63ffffffff16602087018190526004546001600160801b0316608088015260408501516132d79161428d565b1515865261330c565b63ffffffff8216602087015260c08501516001600160801b03166080870152606085015160ff16151586525b5f61331d8585896020015189613acb565b600681111561332e5761332e614be4565b14613337575f86525b6020808701805163ffffffff165f90815260089092526040918290205467ffffffffffffffff1691880191909152516133709086613e29565b60609081015163ffffffff1690870152509395945050505050565b6040805160a0810182525f8082526020820181905291810182905260608101829052608081018290529061346b6040805160e0810182525f80825260208201819052918101829052606081018290526080810182905260a0810182905260c08101919091525f60025490506040518060e001604052808263ffffffff168152602001602083901c63ffffffff168152602001604083901c60ff168152602001604883901c60ff168152602001605083901c60ff168152602001605883901c63ffffffff168152602001607883901c6001600160801b031681525091505090565b6001600160a01b038086165f908152600b60209081526040808320815160808101835260019091015463ffffffff80821683526401000000008204811694830194909452680100000000000000008104909316918101919091526c010000000000000000000000009091049092166060830152919250906134ec8584613e29565b63ffffffff80871660208088018290525f9182526008905260408082205467ffffffffffffffff16908801819052606080850151909316928801929092529192506135445761353f83604001518761428d565b61354f565b602082015160ff1615155b90508080156135ac57505f6001600160a01b0388165f908152600b6020526040902054613599908590700100000000000000000000000000000000900463ffffffff168988613acb565b60068111156135aa576135aa614be4565b145b15158552604085015167ffffffffffffffff166135d4576004546001600160801b03166135da565b81608001515b6001600160801b03166080860152509295945050505050565b6001600160a01b0381165f908152600b60205260408120547401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16801561366d577fffffffffffffffffffffffffffffffffffffffff8000000000000000000000006bffffffffffffffffffffffff8216016119f6565b50506001600160a01b03165f908152600b602052604090206003015490565b5f5f8367ffffffffffffffff161180156136ab57505f8263ffffffff16115b80156130f45750426136c363ffffffff841685614ca9565b67ffffffffffffffff16109392505050565b815160a083015163ffffffff161561374a5763ffffffff81165f908152600860205260409020805460a08501516137169167ffffffffffffffff169061368c565b156137485761372581836142dc565b5f60408501819052606085018190526080850181905260a0850181905260c08501525b505b61378e835f8160c001516001600160801b03168260a0015163ffffffff16836080015160ff16846060015160ff16856040015160ff16171717175f14159050919050565b156138a05761379d8184613e29565b63ffffffff8083165f908152600a602090815260409182902084518154928601519386015160608701516080909701516001600160801b0316670100000000000000027fffffffffffffffffff00000000000000000000000000000000ffffffffffffff979096166301000000027fffffffffffffffffffffffffffffffffffffffffffffffffff00000000ffffff60ff9283166201000002167fffffffffffffffffffffffffffffffffffffffffffffffffff0000000000ffff968316610100027fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000909616929093169190911793909317939093169290921717929092161790555b5f60046040518060a00160405290815f82015f9054906101000a90046001600160801b03166001600160801b03166001600160801b031681526020015f820160109054906101000a900463ffffffff1663ffffffff1663ffffffff1681526020015f820160149054906101000a900463ffffffff1663ffffffff1663ffffffff1681526020015f820160189054906101000a900463ffffffff1663ffffffff1663ffffffff1681526020015f8201601c9054906101000a900463ffffffff1663ffffffff1663ffffffff1681525050905082845f019063ffffffff16908163ffffffff16815250505f846040019060ff16908160ff16815250508060200151846060019060ff16908160ff16815250508060400151846080019060ff16908160ff168152505080608001518460a0019063ffffffff16908163ffffffff1681525050805f01518460c001906001600160801b031690816001600160801b0316815250505f4290508060085f8663ffffffff1663ffffffff1681526020019081526020015f205f015f6101000a81548167ffffffffffffffff021916908367ffffffffffffffff160217905550336001600160a01b03168463ffffffff167f0109fc6f55cf40689f02fbaad7af7fe7bbac8a3d2186600afc7d3e10cac6027183604051613a9c919067ffffffffffffffff91909116815260200190565b60405180910390a35050505050565b5f6002613ab760075490565b613ac19084614cc9565b6130f79190614cc9565b83515f9063ffffffff168103613ae357506001613c10565b845163ffffffff80851691161115613afd57506002613c10565b8263ffffffff16856020015163ffffffff161015613b1d57506003613c10565b8263ffffffff168463ffffffff1610613b3857506004613c10565b815163ffffffff80821690851603613b53575f915050613c10565b5f613b5f826001614bb5565b90508063ffffffff168563ffffffff1614613bdc5763ffffffff8216613b86866001614bb5565b63ffffffff16141580613bc2575063ffffffff82165f9081526008602052604090205468010000000000000000900467ffffffffffffffff1615155b15613bd257600592505050613c10565b5f92505050613c10565b8463ffffffff16600114158015613bfa5750613bf88285614236565b155b15613c0a57600692505050613c10565b5f925050505b949350505050565b6001856006811115613c2c57613c2c614be4565b03613c65576040517f719413c5000000000000000000000000000000000000000000000000000000008152336004820152602401610ae2565b6002856006811115613c7957613c79614be4565b03613cc95782516040517f9049771b00000000000000000000000000000000000000000000000000000000815233600482015263ffffffff80871660248301529091166044820152606401610ae2565b6003856006811115613cdd57613cdd614be4565b03613d305760208301516040517f0d1d6bf100000000000000000000000000000000000000000000000000000000815233600482015263ffffffff80871660248301529091166044820152606401610ae2565b6004856006811115613d4457613d44614be4565b03613d91576040517faf1732e900000000000000000000000000000000000000000000000000000000815233600482015263ffffffff808616602483015283166044820152606401610ae2565b6005856006811115613da557613da5614be4565b03613def5780516040517f39f0dc2f00000000000000000000000000000000000000000000000000000000815263ffffffff80871660048301529091166024820152604401610ae2565b6040517f7528fc8500000000000000000000000000000000000000000000000000000000815263ffffffff85166004820152602401610ae2565b6040805160a0810182525f80825260208201819052918101829052606081018290526080810191909152815f015163ffffffff168363ffffffff1603613ec3576040518060a00160405280836040015160ff168152602001836060015160ff168152602001836080015160ff1681526020018360a0015163ffffffff1681526020018360c001516001600160801b031681525090506130f7565b505063ffffffff9081165f908152600a6020908152604091829020825160a081018452905460ff80821683526101008204811693830193909352620100008104909216928101929092526301000000810490921660608201526701000000000000009091046001600160801b0316608082015290565b5f613f4582608061221a565b9050805f03613f6657600884901b83175f908152605b602052604090208290555b5f600d8560028110613f7a57613f7a614b09565b6027020190505f600185901c90505f828260278110613f9b57613f9b614b09565b015490506001861615613fbd57608084901b6001600160801b03821617613fe3565b7fffffffffffffffffffffffffffffffff00000000000000000000000000000000811684175b838360278110613ff557613ff5614b09565b015550505050505050565b5f5f8267ffffffffffffffff81111561401b5761401b614ce0565b604051908082528060200260200182016040528015614044578160200160208202803683370190505b5090505f600d856002811061405b5761405b614b09565b6027020190505f81602084016f80000000000000000000000000000000835b888110156140e0578060011c8401546001600160801b0381168381038360051b860152806140ab576001831b871796505b50600182018a8110156140d6578160801c8481038260051b870152806140d4576001821b881797505b505b505060020161407a565b505f925050505b8115614145578160011660010361412e57600887901b81175f908152605b6020526040902054845185908390811061412157614121614b09565b6020026020010181815250505b60019190911c9061413e81614d0d565b90506140e7565b5061414f83614463565b9695505050505050565b5f61416582606061221a565b9050805f036141865763ffffffff83165f9081526009602052604090208290555b63ffffffff83165f8181526008602052604090819020805467ffffffffffffffff166fffffffffffffffff00000000000000004280851b9190911673ffffffff0000000000000000000000000000000060808a901b161760a087901b179182178355925191939092909186917f0559884fd3a460db3073b7fc896cc77986f16e378210ded43186175bf646fc5f91613a9c91815260200190565b5f61422c600183614bd1565b6001901b92915050565b63ffffffff82165f908152600860205260408120805468010000000000000000900467ffffffffffffffff16151580613c1057508054613c109067ffffffffffffffff166142848686613e29565b6060015161368c565b6004545f906142c29063ffffffff78010000000000000000000000000000000000000000000000009091048116908516614b36565b8263ffffffff1611806130f45750505063ffffffff161590565b5f6142e8600183614c11565b63ffffffff8181165f9081526008602090815260408083208151608081018352905467ffffffffffffffff808216835268010000000000000000820416938201939093527001000000000000000000000000000000008304909416908401527401000000000000000000000000000000000000000090046bffffffffffffffffffffffff16606083018190529293509091900361439f5763ffffffff8083165f908152600960205260408082205492861682529020555b606081015184546040909201516001600160801b03909216740100000000000000000000000000000000000000006bffffffffffffffffffffffff909216919091027fffffffffffffffffffffffff00000000ffffffffffffffffffffffffffffffff161770010000000000000000000000000000000063ffffffff90921691909102177fffffffffffffffffffffffffffffffff0000000000000000ffffffffffffffff16680100000000000000004267ffffffffffffffff1602179092555050565b80515f908082036144a0576040517f3ce7eef800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b600181901c5f6144b085836144e1565b9050826001166001036144c557949350505050565b6144d86144d2868461453c565b8261457b565b95945050505050565b5f5f5f5f602086019250600186510360051b830191508460051b830190505b81831015614532575f61451384846145cf565b9050808211156145285780602001935061452c565b8092505b50614500565b5195945050505050565b602082810151906040840190600584901b8501015b8082101561457357815183811315614567578093505b50602082019150614551565b505092915050565b5f5f828416600116600184901d600186901d6145979190614d44565b6145a19190614d44565b90505f811280156145b757508284186001166001145b156130f4576145c7816001614d44565b9150506130f7565b5f825183830360061c60051b8401518351818313156145ec579091905b8182821215614602575080838112156146025750825b6020870393506020860194505b6020840193505b808451121561462a57602084019350614616565b6020850394505b808551131561464557602085039450614631565b8484101561465d57835192508451845282855261460f565b5050505092915050565b80356001600160a01b038116811461467d575f5ffd5b919050565b5f60208284031215614692575f5ffd5b6130f482614667565b5f5f604083850312156146ac575f5ffd5b50508035926020909101359150565b80151581146107c9575f5ffd5b803563ffffffff8116811461467d575f5ffd5b5f5f5f606084860312156146ed575f5ffd5b6146f684614667565b92506020840135614706816146bb565b9150614714604085016146c8565b90509250925092565b5f5f5f5f5f60a08688031215614731575f5ffd5b85356001600160801b0381168114614747575f5ffd5b9450614755602087016146c8565b9350614763604087016146c8565b9250614771606087016146c8565b915061477f608087016146c8565b90509295509295909350565b5f5f83601f84011261479b575f5ffd5b50813567ffffffffffffffff8111156147b2575f5ffd5b6020830191508360208260051b85010111156147cc575f5ffd5b9250929050565b5f5f5f5f5f5f5f5f5f60c08a8c0312156147eb575f5ffd5b893567ffffffffffffffff811115614801575f5ffd5b61480d8c828d0161478b565b909a5098505060208a013567ffffffffffffffff81111561482c575f5ffd5b6148388c828d0161478b565b90985096505060408a013567ffffffffffffffff811115614857575f5ffd5b6148638c828d0161478b565b9096509450614876905060608b016146c8565b925061488460808b016146c8565b915061489260a08b016146c8565b90509295985092959850929598565b5f5f5f606084860312156148b3575f5ffd5b6148bc84614667565b92506148ca60208501614667565b929592945050506040919091013590565b602080825282518282018190525f918401906040840190835b8181101561491b5783516001600160a01b03168352602093840193909201916001016148f4565b509095945050505050565b602081525f82518060208401528060208501604085015e5f6040828501015260407fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f83011684010191505092915050565b5f5f6040838503121561498a575f5ffd5b61499383614667565b91506149a1602084016146c8565b90509250929050565b5f602082840312156149ba575f5ffd5b813569ffffffffffffffffffff811681146130f4575f5ffd5b5f5f5f5f606085870312156149e6575f5ffd5b6149ef85614667565b935060208501359250604085013567ffffffffffffffff811115614a11575f5ffd5b8501601f81018713614a21575f5ffd5b803567ffffffffffffffff811115614a37575f5ffd5b876020828401011115614a48575f5ffd5b949793965060200194505050565b5f60208284031215614a66575f5ffd5b5035919050565b5f5f60408385031215614a7e575f5ffd5b614a8783614667565b946020939093013593505050565b5f5f60408385031215614aa6575f5ffd5b614aaf83614667565b91506149a160208401614667565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b6001600160801b0381811683821601908111156130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b808201808211156130f7576130f7614abd565b5f60208284031215614b59575f5ffd5b81516130f4816146bb565b600181811c90821680614b7857607f821691505b602082108103614baf577f4e487b71000000000000000000000000000000000000000000000000000000005f52602260045260245ffd5b50919050565b63ffffffff81811683821601908111156130f7576130f7614abd565b818103818111156130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b63ffffffff82811682821603908111156130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603160045260245ffd5b5f82614c8d577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b5f60208284031215614ca2575f5ffd5b5051919050565b67ffffffffffffffff81811683821601908111156130f7576130f7614abd565b80820281158282048414176130f7576130f7614abd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8203614d3d57614d3d614abd565b5060010190565b8082018281125f83128015821682158216171561457357614573614abd56fea2646970667358221220a910944e6c081555444e3fa0c4bfeb1af8a16819985bff91821a82f8b2ba4e0b64736f6c634300081e0033" as const;
 
 export const shareStatePayoutAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "PayoutCreditsNothingToWithdraw",
-    "type": "error"
+    name: "PayoutCreditsNothingToWithdraw",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PayoutCreditsTransferFailed",
-    "type": "error"
+    name: "PayoutCreditsTransferFailed",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ReentrancyGuardReentrantCall",
-    "type": "error"
+    inputs: [],
+    name: "ReentrancyGuardReentrantCall",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "SafeERC20FailedOperation",
-    "type": "error"
+    name: "SafeERC20FailedOperation",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "words",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "words",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStateLeavesInvalidFlags",
-    "type": "error"
+    name: "ShareStateLeavesInvalidFlags",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ShareStateLeavesInvalidMultiproof",
-    "type": "error"
+    inputs: [],
+    name: "ShareStateLeavesInvalidMultiproof",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutAlreadyPaid",
-    "type": "error"
+    name: "ShareStatePayoutAlreadyPaid",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "bounties",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "bounties",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "budget",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "budget",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutBountiesExceedBudget",
-    "type": "error"
+    name: "ShareStatePayoutBountiesExceedBudget",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "budget",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "budget",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutBudgetTooLarge",
-    "type": "error"
+    name: "ShareStatePayoutBudgetTooLarge",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutClosed",
-    "type": "error"
+    name: "ShareStatePayoutClosed",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "deadline",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "timestamp",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "timestamp",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutDeadlineNotInFuture",
-    "type": "error"
+    name: "ShareStatePayoutDeadlineNotInFuture",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutEmptyBatch",
-    "type": "error"
+    name: "ShareStatePayoutEmptyBatch",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "deadline",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutExpired",
-    "type": "error"
+    name: "ShareStatePayoutExpired",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "received",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "received",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutFundingShort",
-    "type": "error"
+    name: "ShareStatePayoutFundingShort",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "leafCount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "leafCount",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutIndexOutOfRange",
-    "type": "error"
+    name: "ShareStatePayoutIndexOutOfRange",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutInvalidProof",
-    "type": "error"
+    name: "ShareStatePayoutInvalidProof",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "ShareStatePayoutNotAToken",
-    "type": "error"
+    name: "ShareStatePayoutNotAToken",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutNothingToPay",
-    "type": "error"
+    name: "ShareStatePayoutNothingToPay",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "paidScore",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "paidScore",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "totalScore",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "totalScore",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutScoreExceedsTotal",
-    "type": "error"
+    name: "ShareStatePayoutScoreExceedsTotal",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "deadline",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "paidScore",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "paidScore",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "totalScore",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "totalScore",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutStillOpen",
-    "type": "error"
+    name: "ShareStatePayoutStillOpen",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutUnknownState",
-    "type": "error"
+    name: "ShareStatePayoutUnknownState",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "sent",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "sent",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePayoutWrongValue",
-    "type": "error"
+    name: "ShareStatePayoutWrongValue",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ShareStatePayoutZeroLeafCount",
-    "type": "error"
+    inputs: [],
+    name: "ShareStatePayoutZeroLeafCount",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ShareStatePayoutZeroRoot",
-    "type": "error"
+    inputs: [],
+    name: "ShareStatePayoutZeroRoot",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ShareStatePayoutZeroTotalScore",
-    "type": "error"
+    inputs: [],
+    name: "ShareStatePayoutZeroTotalScore",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "executor",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "executor",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "bounty",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "bounty",
+        type: "uint256",
+      },
     ],
-    "name": "BatchPaid",
-    "type": "event"
+    name: "BatchPaid",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "miner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "miner",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "Claimed",
-    "type": "event"
+    name: "Claimed",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "CreditWithdrawn",
-    "type": "event"
+    name: "CreditWithdrawn",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PayoutCredited",
-    "type": "event"
+    name: "PayoutCredited",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "remainder",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "remainder",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStateClosed",
-    "type": "event"
+    name: "ShareStateClosed",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
+        indexed: false,
+        internalType: "bytes32",
+        name: "root",
+        type: "bytes32",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "totalScore",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "totalScore",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "leafCount",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "leafCount",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "reward",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "reward",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "bountyPerMiner",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "bountyPerMiner",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "deadline",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "carriedIn",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "carriedIn",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStatePosted",
-    "type": "event"
+    name: "ShareStatePosted",
+    type: "event",
   },
   {
-    "inputs": [],
-    "name": "ETH_SEND_GAS",
-    "outputs": [
+    inputs: [],
+    name: "ETH_SEND_GAS",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "carried",
-    "outputs": [
+    name: "carried",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint32",
-        "name": "index",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "index",
+        type: "uint32",
       },
       {
-        "internalType": "address",
-        "name": "miner",
-        "type": "address"
+        internalType: "address",
+        name: "miner",
+        type: "address",
       },
       {
-        "internalType": "uint64",
-        "name": "score",
-        "type": "uint64"
+        internalType: "uint64",
+        name: "score",
+        type: "uint64",
       },
       {
-        "internalType": "bytes32[]",
-        "name": "proof",
-        "type": "bytes32[]"
-      }
+        internalType: "bytes32[]",
+        name: "proof",
+        type: "bytes32[]",
+      },
     ],
-    "name": "claim",
-    "outputs": [
+    name: "claim",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "close",
-    "outputs": [
+    name: "close",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "remainder",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "remainder",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "creditOf",
-    "outputs": [
+    name: "creditOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
     ],
-    "name": "isPaid",
-    "outputs": [
+    name: "isPaid",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "paid",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "paid",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256[]",
-        "name": "entries",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "entries",
+        type: "uint256[]",
       },
       {
-        "internalType": "bytes32[]",
-        "name": "proof",
-        "type": "bytes32[]"
+        internalType: "bytes32[]",
+        name: "proof",
+        type: "bytes32[]",
       },
       {
-        "internalType": "uint256[]",
-        "name": "proofFlagBits",
-        "type": "uint256[]"
-      }
+        internalType: "uint256[]",
+        name: "proofFlagBits",
+        type: "uint256[]",
+      },
     ],
-    "name": "payBatch",
-    "outputs": [
+    name: "payBatch",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "score",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "score",
+        type: "uint256",
+      },
     ],
-    "name": "payoutOf",
-    "outputs": [
+    name: "payoutOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "root",
+        type: "bytes32",
       },
       {
-        "internalType": "uint128",
-        "name": "totalScore",
-        "type": "uint128"
+        internalType: "uint128",
+        name: "totalScore",
+        type: "uint128",
       },
       {
-        "internalType": "uint32",
-        "name": "leafCount",
-        "type": "uint32"
+        internalType: "uint32",
+        name: "leafCount",
+        type: "uint32",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
       },
       {
-        "internalType": "uint96",
-        "name": "bountyPerMiner",
-        "type": "uint96"
+        internalType: "uint96",
+        name: "bountyPerMiner",
+        type: "uint96",
       },
       {
-        "internalType": "uint40",
-        "name": "deadline",
-        "type": "uint40"
-      }
+        internalType: "uint40",
+        name: "deadline",
+        type: "uint40",
+      },
     ],
-    "name": "post",
-    "outputs": [
+    name: "post",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "payable",
-    "type": "function"
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "shareState",
-    "outputs": [
+    name: "shareState",
+    outputs: [
       {
-        "components": [
+        components: [
           {
-            "internalType": "bytes32",
-            "name": "root",
-            "type": "bytes32"
+            internalType: "bytes32",
+            name: "root",
+            type: "bytes32",
           },
           {
-            "internalType": "address",
-            "name": "pool",
-            "type": "address"
+            internalType: "address",
+            name: "pool",
+            type: "address",
           },
           {
-            "internalType": "address",
-            "name": "token",
-            "type": "address"
+            internalType: "address",
+            name: "token",
+            type: "address",
           },
           {
-            "internalType": "uint256",
-            "name": "deadline",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "deadline",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "leafCount",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "leafCount",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "totalScore",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "totalScore",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "reward",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "reward",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "bountyPerMiner",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "bountyPerMiner",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "paidScore",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "paidScore",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "spent",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "spent",
+            type: "uint256",
           },
           {
-            "internalType": "bool",
-            "name": "closed",
-            "type": "bool"
-          }
+            internalType: "bool",
+            name: "closed",
+            type: "bool",
+          },
         ],
-        "internalType": "struct IShareStatePayout.ShareStateView",
-        "name": "view_",
-        "type": "tuple"
-      }
+        internalType: "struct IShareStatePayout.ShareStateView",
+        name: "view_",
+        type: "tuple",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "shareStateCount",
-    "outputs": [
+    inputs: [],
+    name: "shareStateCount",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address payable",
-        "name": "to",
-        "type": "address"
-      }
+        internalType: "address payable",
+        name: "to",
+        type: "address",
+      },
     ],
-    "name": "withdrawCredit",
-    "outputs": [
+    name: "withdrawCredit",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  }
+    stateMutability: "nonpayable",
+    type: "function",
+  },
 ] as const;
 
-export const shareStatePayoutBytecode = "0x6080604052348015600e575f5ffd5b506127c38061001c5f395ff3fe6080604052600436106100c3575f3560e01c806364f042d511610071578063d823e4a61161004c578063d823e4a61461022d578063ee51273b14610283578063f05a864914610298575f5ffd5b806364f042d5146101ce5780637b22dd05146101fa578063a19b6ff61461020e575f5ffd5b80633fe83f49116100a15780633fe83f491461014c5780634617fbbd146101905780635eb915ca146101af575f5ffd5b8063035ec584146100c75780630aebeb4e146100f95780631ad75e1f14610118575b5f5ffd5b3480156100d2575f5ffd5b506100e66100e13660046122da565b6102ab565b6040519081526020015b60405180910390f35b348015610104575f5ffd5b506100e6610113366004612311565b6102d5565b348015610123575f5ffd5b50610137610132366004612370565b610577565b604080519283526020830191909152016100f0565b348015610157575f5ffd5b506100e66101663660046122da565b6001600160a01b039182165f90815260036020908152604080832093909416825291909152205490565b34801561019b575f5ffd5b506100e66101aa36600461242b565b61078a565b3480156101ba575f5ffd5b506100e66101c93660046122da565b610ad3565b3480156101d9575f5ffd5b506101ed6101e8366004612311565b610c0e565b6040516100f091906124b5565b348015610205575f5ffd5b506001546100e6565b348015610219575f5ffd5b506100e661022836600461255b565b610da0565b348015610238575f5ffd5b5061027361024736600461255b565b5f918252600260209081526040808420600884901c855290915290912054600160ff9092161c81161490565b60405190151581526020016100f0565b34801561028e575f5ffd5b506100e661753081565b6100e66102a636600461257b565b610df8565b6001600160a01b038083165f90815260208181526040808320938516835292905220545b92915050565b5f6102de611568565b5f6102e8836115f0565b60018101549091507d010000000000000000000000000000000000000000000000000000000000900460ff1615610353576040517f5e6d0f38000000000000000000000000000000000000000000000000000000008152600481018490526024015b60405180910390fd5b600481015460018201546fffffffffffffffffffffffffffffffff9091169074010000000000000000000000000000000000000000900464ffffffffff1642118015906103c95750600382015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1681105b1561046457600182015460038301546040517f982c7350000000000000000000000000000000000000000000000000000000008152600481018790527401000000000000000000000000000000000000000090920464ffffffffff1660248301526044820183905270010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff16606482015260840161034a565b600482015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1661049883611656565b6104a29190612652565b6001830180547fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81167d010000000000000000000000000000000000000000000000000000000000179091556001600160a01b039081165f908152600360209081526040808320600288015490941683529290529081208054929550859290919061052e908490612665565b909155505060405183815284907f7a0730c86ecd05acd144aa2480ce99f3ee3cc265ce9101f2ca9dd5f1355685e09060200160405180910390a250506105726116d7565b919050565b5f5f610581611568565b5f61058b8a611701565b90505f8890036105ca576040517fa1605c1e000000000000000000000000000000000000000000000000000000008152600481018b905260240161034a565b61060c6040518061010001604052805f81526020015f81526020015f815260200160608152602001606081526020015f81526020015f81526020015f81525090565b600182015460038301546fffffffffffffffffffffffffffffffff700100000000000000000000000000000000820481166040850152166020830152790100000000000000000000000000000000000000000000000000900463ffffffff1681526106798b8b8b846117fb565b8060a001515f036106b9576040517f2ed3197d000000000000000000000000000000000000000000000000000000008152600481018c905260240161034a565b815f01546106ce898989898660600151611a0f565b14610708576040517f09a89625000000000000000000000000000000000000000000000000000000008152600481018c905260240161034a565b5f6107148c8484611afe565b9050610746836002015f9054906101000a90046001600160a01b03168c8c856080015186602001518760400151611cf4565b8015610765576002830154610765906001600160a01b03163383611d91565b8160a001518260c001519450945050505061077e6116d7565b97509795505050505050565b5f610793611568565b5f61079d88611701565b600181015490915063ffffffff79010000000000000000000000000000000000000000000000000090910481169088161061083f5760018101546040517fd89852de000000000000000000000000000000000000000000000000000000008152600481018a905263ffffffff808a166024830152790100000000000000000000000000000000000000000000000000909204909116604482015260640161034a565b61084f888863ffffffff16611e31565b80546040805163ffffffff8a1681526001600160a01b03891660208083019190915267ffffffffffffffff89169282019290925260608120815220610898918691869190611eb7565b6108d1576040517f09a896250000000000000000000000000000000000000000000000000000000081526004810189905260240161034a565b600381015460048201546fffffffffffffffffffffffffffffffff7001000000000000000000000000000000009092048216915f9161091c9167ffffffffffffffff8a169116612678565b6fffffffffffffffffffffffffffffffff1690508181111561097b576040517f80254cc2000000000000000000000000000000000000000000000000000000008152600481018b9052602481018290526044810183905260640161034a565b600383015482906109a8906fffffffffffffffffffffffffffffffff1667ffffffffffffffff8a166126a0565b6109b291906126e4565b6004840180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff848116919091178083559296508692601091610a1e91859170010000000000000000000000000000000090910416612678565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff160217905550876001600160a01b03168963ffffffff168b7fb94bf7f9302edf52a596286915a69b4b0685574cffdedd0712e3c62f2550f0ba87604051610a9791815260200190565b60405180910390a48315610abe576002830154610abe906001600160a01b03168986611d91565b505050610ac96116d7565b9695505050505050565b5f610adc611568565b506001600160a01b0382165f9081526020818152604080832033845290915281205490819003610b49576040517f3dd174ca0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015233602482015260440161034a565b6001600160a01b038381165f8181526020818152604080832033808552908352818420939093558051948716855290840185905290927fd430aface48b16af1448d6ebf0bff9dc475b838e4d48c1ee1b3e45001e9889a5910160405180910390a3610bb68383835a611ece565b610c06576040517f981025220000000000000000000000000000000000000000000000000000000081526001600160a01b038085166004830152831660248201526044810182905260640161034a565b6102cf6116d7565b610c746040518061016001604052805f81526020015f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f151581525090565b5f610c7e836115f0565b60408051610160810182528254815260018301546001600160a01b0380821660208401526002850154908116938301939093527401000000000000000000000000000000000000000080820464ffffffffff166060840152790100000000000000000000000000000000000000000000000000820463ffffffff16608084015260038501547001000000000000000000000000000000008082046fffffffffffffffffffffffffffffffff90811660a087015291821660c0860152919094046bffffffffffffffffffffffff1660e0840152600490940154808416610100840152939093049091166101208201527d01000000000000000000000000000000000000000000000000000000000090910460ff1615156101408201529392505050565b5f5f610dab846115f0565b60038101549091506fffffffffffffffffffffffffffffffff7001000000000000000000000000000000008204811691610de69116856126a0565b610df091906126e4565b949350505050565b5f610e01611568565b86610e38576040517f51ec1ecd00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b856fffffffffffffffffffffffffffffffff165f03610e83576040517fe55bfbf600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b8463ffffffff165f03610ec2576040517fd8d42d1000000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b428264ffffffffff1611610f11576040517fb5eefe0f00000000000000000000000000000000000000000000000000000000815264ffffffffff8316600482015242602482015260440161034a565b335f9081526003602090815260408083206001600160a01b038c16845290915281205490610f3f8287612665565b90506fffffffffffffffffffffffffffffffff811115610fa4576040517fd8bbc563000000000000000000000000000000000000000000000000000000008152600481018290526fffffffffffffffffffffffffffffffff602482015260440161034a565b5f610fc363ffffffff89166bffffffffffffffffffffffff88166126a0565b905081811115611009576040517fe3beaad0000000000000000000000000000000000000000000000000000000008152600481018290526024810183905260440161034a565b6001805460408051610160810182528d815233602082015264ffffffffff89169181019190915263ffffffff8b1660608201525f60808201526001600160a01b038e1660a08201526bffffffffffffffffffffffff891660c082015290955060e081016110768486612652565b6fffffffffffffffffffffffffffffffff90811682528c81166020808401919091525f60408085018290526060948501829052865460018082018955978352918390208651600590930201918255918501519581018054928601519486015160808701516001600160a01b039889167fffffffffffffff00000000000000000000000000000000000000000000000000909516949094177401000000000000000000000000000000000000000064ffffffffff9097168702177fffff0000000000ffffffffffffffffffffffffffffffffffffffffffffffffff1679010000000000000000000000000000000000000000000000000063ffffffff909216919091027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff16177d010000000000000000000000000000000000000000000000000000000000931515939093029290921790915560a084015160c085015195166bffffffffffffffffffffffff90951690920293909317600282015560e08201516101008301519084167001000000000000000000000000000000009185168202176003830155610120830151610140909301519284169290931690920217600490910155821561126357335f9081526003602090815260408083206001600160a01b038f1684529091528120555b6001600160a01b038b1633857faff6a5fba15d1d582061e0c60e6779170be8c29a70720741b33045178fa1080e8d8d8d61129d888a612652565b604080519485526fffffffffffffffffffffffffffffffff93909316602085015263ffffffff919091168383015260608301526bffffffffffffffffffffffff8c16608083015264ffffffffff8b1660a083015260c08201899052519081900360e00190a46001600160a01b038b1661135757863414611352576040517fe4d7b1df0000000000000000000000000000000000000000000000000000000081523460048201526024810188905260440161034a565b611552565b3415611397576040517fe4d7b1df0000000000000000000000000000000000000000000000000000000081523460048201525f602482015260440161034a565b8a6001600160a01b03163b5f036113e5576040517ff58dae640000000000000000000000000000000000000000000000000000000081526001600160a01b038c16600482015260240161034a565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f906001600160a01b038d16906370a0823190602401602060405180830381865afa158015611442573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611466919061271c565b905061147d6001600160a01b038d1633308b611f52565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9082906001600160a01b038f16906370a0823190602401602060405180830381865afa1580156114dc573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611500919061271c565b61150a9190612652565b905088811461154f576040517f746b0f5300000000000000000000000000000000000000000000000000000000815260048101829052602481018a905260440161034a565b50505b50505061155d6116d7565b979650505050505050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156115c1576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6115ee60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611fe0565b565b6001545f908210611630576040517f6dfe0d1a0000000000000000000000000000000000000000000000000000000081526004810183905260240161034a565b6001828154811061164357611643612733565b905f5260205f2090600502019050919050565b600181015460028201545f916116b69179010000000000000000000000000000000000000000000000000090910463ffffffff16907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff166126a0565b60038301546102cf91906fffffffffffffffffffffffffffffffff16612665565b6115ee5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006115e8565b5f61170b826115f0565b60018101549091507d010000000000000000000000000000000000000000000000000000000000900460ff1615611771576040517f5e6d0f380000000000000000000000000000000000000000000000000000000081526004810183905260240161034a565b600181015474010000000000000000000000000000000000000000900464ffffffffff164211156105725760018101546040517f34abb6bf000000000000000000000000000000000000000000000000000000008152600481018490527401000000000000000000000000000000000000000090910464ffffffffff16602482015260440161034a565b5f8267ffffffffffffffff81111561181557611815612760565b60405190808252806020026020018201604052801561183e578160200160208202803683370190505b5090505f611851600885901c6001612665565b67ffffffffffffffff81111561186957611869612760565b604051908082528060200260200182016040528015611892578160200160208202803683370190505b50606084018390526080840181905283515f888152600260209081526040822090527fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff815291925090808080805b898110156119eb578060051b8b01358060e01c87811061191e5760405163d89852de60e01b81528e6004820152816024820152886044820152606481fd5b67ffffffffffffffff8260a01c166040518281526001600160a01b0384166020820152816040820152606081208152602081206001860160051b8d0152505f518260081c14611982578715611971578688555b8160081c5f5260405f209750875496505b600160ff83161b925086831680156119b35760018560081c0160051b8b019250600160ff86161b83511783526119dc565b83881797508160e08e01510160e08e015260408d015160208e0151830204860195506001870196505b505050506001810190506118e0565b5083156119f6578284555b8160a08901528060c08901525050505050505050505050565b80515f90808203611a4c576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f6001611a598884612665565b611a639190612652565b9050611a70868683611fe7565b805f03611a9a57835f81518110611a8957611a89612733565b602002602001015192505050611af5565b5f88600589901b810188611ab18383838b896120b4565b90975093508315611aee576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5050505050505b95945050505050565b600382015460e082015160048401545f926fffffffffffffffffffffffffffffffff7001000000000000000000000000000000009091048116928492611b449216612665565b905081811115611b91576040517f80254cc200000000000000000000000000000000000000000000000000000000815260048101879052602481018290526044810183905260640161034a565b60a08401516002860154611bcb91907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff166126a0565b6004860180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff841617905560c0850151909350611c1c908490612665565b600486018054601090611c5690849070010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff16612678565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff160217905550336001600160a01b0316867f2e9577e57f43802b10ae97704e20bd2f5d24b937fbd53fd9a38e26fcf9901d768660a001518760c0015187604051611ce3939291909283526020830191909152604082015260600190565b60405180910390a350509392505050565b835f5b81811015611d87575f878783818110611d1257611d12612733565b9050602002013590508160ff1686600884901c81518110611d3557611d35612733565b6020026020010151901c6001165f03611d7e575f848660a084901c67ffffffffffffffff160281611d6857611d686126b7565b0490508015611d7c57611d7c8a8383611d91565b505b50600101611cf7565b5050505050505050565b611d9f838383617530611ece565b611e2c576001600160a01b038084165f9081526020818152604080832093861683529290529081208054839290611dd7908490612665565b92505081905550816001600160a01b0316836001600160a01b03167fe9452bb2e2b0e6cf560d1269f57cbd45a3a5a39dbe2cbe33db4b08e5febe690683604051611e2391815260200190565b60405180910390a35b505050565b5f828152600260209081526040808320600885901c84529182905290912054600160ff84161b80821615611e9b576040517f70d0038c000000000000000000000000000000000000000000000000000000008152600481018690526024810185905260440161034a565b60089390931c5f90815260209290925260409091209117905550565b5f82611ec48686856121ce565b1495945050505050565b5f6001600160a01b038516611eec575f5f5f5f868887f19050610df0565b6040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015283602482015260205f6044835f8a5af19150503d1515811615610df05760015f5114601f3d11169050949350505050565b604080516001600160a01b0385811660248301528416604482015260648082018490528251808303909101815260849091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f23b872dd00000000000000000000000000000000000000000000000000000000179052611fda90859061220f565b50505050565b80825d5050565b816008611ff58360ff612665565b901c8114612039576040517f41273ac5000000000000000000000000000000000000000000000000000000008152600481018290526024810183905260440161034a565b60ff821615801590612073575060ff82168484612057600185612652565b81811061206657612066612733565b90506020020135901c5f14155b15611fda576040517f41273ac5000000000000000000000000000000000000000000000000000000008152600481018290526024810183905260440161034a565b5f5f60405160208501855160051b8101825f5b87811015612191575f838510600181146120f7578260051b87018410158817975083519150602084019350612102565b855191506020860195505b505f60018360081c60051b8d013560ff85161c16600181146121345760208f019e8e8110159990991798359150612168565b8587106001811461215b578460051b89018610158a17995085519250602086019550612166565b875192506020880197505b505b5081811890821181029091185f818152911860205260409020600582901b8601526001016120c7565b505050507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9390930160051b909201519694909514151793505050565b5f81815b84811015612206576121fc828787848181106121f0576121f0612733565b90506020020135612294565b91506001016121d2565b50949350505050565b5f5f60205f8451602086015f885af18061222e576040513d5f823e3d81fd5b50505f513d91508115612245578060011415612252565b6001600160a01b0384163b155b15611fda576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161034a565b5f8183106122ae575f8281526020849052604090206122bc565b5f8381526020839052604090205b9392505050565b6001600160a01b03811681146122d7575f5ffd5b50565b5f5f604083850312156122eb575f5ffd5b82356122f6816122c3565b91506020830135612306816122c3565b809150509250929050565b5f60208284031215612321575f5ffd5b5035919050565b5f5f83601f840112612338575f5ffd5b50813567ffffffffffffffff81111561234f575f5ffd5b6020830191508360208260051b8501011115612369575f5ffd5b9250929050565b5f5f5f5f5f5f5f6080888a031215612386575f5ffd5b87359650602088013567ffffffffffffffff8111156123a3575f5ffd5b6123af8a828b01612328565b909750955050604088013567ffffffffffffffff8111156123ce575f5ffd5b6123da8a828b01612328565b909550935050606088013567ffffffffffffffff8111156123f9575f5ffd5b6124058a828b01612328565b989b979a50959850939692959293505050565b803563ffffffff81168114610572575f5ffd5b5f5f5f5f5f5f60a08789031215612440575f5ffd5b8635955061245060208801612418565b94506040870135612460816122c3565b9350606087013567ffffffffffffffff8116811461247c575f5ffd5b9250608087013567ffffffffffffffff811115612497575f5ffd5b6124a389828a01612328565b979a9699509497509295939492505050565b815181526020808301516101608301916124d9908401826001600160a01b03169052565b5060408301516124f460408401826001600160a01b03169052565b50606083015160608301526080830151608083015260a083015160a083015260c083015160c083015260e083015160e083015261010083015161010083015261012083015161012083015261014083015161255461014084018215159052565b5092915050565b5f5f6040838503121561256c575f5ffd5b50508035926020909101359150565b5f5f5f5f5f5f5f60e0888a031215612591575f5ffd5b873561259c816122c3565b96506020880135955060408801356fffffffffffffffffffffffffffffffff811681146125c7575f5ffd5b94506125d560608901612418565b93506080880135925060a08801356bffffffffffffffffffffffff811681146125fc575f5ffd5b915060c088013564ffffffffff81168114612615575f5ffd5b8091505092959891949750929550565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818103818111156102cf576102cf612625565b808201808211156102cf576102cf612625565b6fffffffffffffffffffffffffffffffff81811683821601908111156102cf576102cf612625565b80820281158282048414176102cf576102cf612625565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b5f82612717577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b5f6020828403121561272c575f5ffd5b5051919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffdfea264697066735822122043445de44a0e7056c4602bb4fe3f8b810eee74a211a5438e63143f90d2e42a7064736f6c634300081e0033" as const;
+export const shareStatePayoutBytecode =
+  "0x6080604052348015600e575f5ffd5b506127c38061001c5f395ff3fe6080604052600436106100c3575f3560e01c806364f042d511610071578063d823e4a61161004c578063d823e4a61461022d578063ee51273b14610283578063f05a864914610298575f5ffd5b806364f042d5146101ce5780637b22dd05146101fa578063a19b6ff61461020e575f5ffd5b80633fe83f49116100a15780633fe83f491461014c5780634617fbbd146101905780635eb915ca146101af575f5ffd5b8063035ec584146100c75780630aebeb4e146100f95780631ad75e1f14610118575b5f5ffd5b3480156100d2575f5ffd5b506100e66100e13660046122da565b6102ab565b6040519081526020015b60405180910390f35b348015610104575f5ffd5b506100e6610113366004612311565b6102d5565b348015610123575f5ffd5b50610137610132366004612370565b610577565b604080519283526020830191909152016100f0565b348015610157575f5ffd5b506100e66101663660046122da565b6001600160a01b039182165f90815260036020908152604080832093909416825291909152205490565b34801561019b575f5ffd5b506100e66101aa36600461242b565b61078a565b3480156101ba575f5ffd5b506100e66101c93660046122da565b610ad3565b3480156101d9575f5ffd5b506101ed6101e8366004612311565b610c0e565b6040516100f091906124b5565b348015610205575f5ffd5b506001546100e6565b348015610219575f5ffd5b506100e661022836600461255b565b610da0565b348015610238575f5ffd5b5061027361024736600461255b565b5f918252600260209081526040808420600884901c855290915290912054600160ff9092161c81161490565b60405190151581526020016100f0565b34801561028e575f5ffd5b506100e661753081565b6100e66102a636600461257b565b610df8565b6001600160a01b038083165f90815260208181526040808320938516835292905220545b92915050565b5f6102de611568565b5f6102e8836115f0565b60018101549091507d010000000000000000000000000000000000000000000000000000000000900460ff1615610353576040517f5e6d0f38000000000000000000000000000000000000000000000000000000008152600481018490526024015b60405180910390fd5b600481015460018201546fffffffffffffffffffffffffffffffff9091169074010000000000000000000000000000000000000000900464ffffffffff1642118015906103c95750600382015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1681105b1561046457600182015460038301546040517f982c7350000000000000000000000000000000000000000000000000000000008152600481018790527401000000000000000000000000000000000000000090920464ffffffffff1660248301526044820183905270010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff16606482015260840161034a565b600482015470010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff1661049883611656565b6104a29190612652565b6001830180547fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff81167d010000000000000000000000000000000000000000000000000000000000179091556001600160a01b039081165f908152600360209081526040808320600288015490941683529290529081208054929550859290919061052e908490612665565b909155505060405183815284907f7a0730c86ecd05acd144aa2480ce99f3ee3cc265ce9101f2ca9dd5f1355685e09060200160405180910390a250506105726116d7565b919050565b5f5f610581611568565b5f61058b8a611701565b90505f8890036105ca576040517fa1605c1e000000000000000000000000000000000000000000000000000000008152600481018b905260240161034a565b61060c6040518061010001604052805f81526020015f81526020015f815260200160608152602001606081526020015f81526020015f81526020015f81525090565b600182015460038301546fffffffffffffffffffffffffffffffff700100000000000000000000000000000000820481166040850152166020830152790100000000000000000000000000000000000000000000000000900463ffffffff1681526106798b8b8b846117fb565b8060a001515f036106b9576040517f2ed3197d000000000000000000000000000000000000000000000000000000008152600481018c905260240161034a565b815f01546106ce898989898660600151611a0f565b14610708576040517f09a89625000000000000000000000000000000000000000000000000000000008152600481018c905260240161034a565b5f6107148c8484611afe565b9050610746836002015f9054906101000a90046001600160a01b03168c8c856080015186602001518760400151611cf4565b8015610765576002830154610765906001600160a01b03163383611d91565b8160a001518260c001519450945050505061077e6116d7565b97509795505050505050565b5f610793611568565b5f61079d88611701565b600181015490915063ffffffff79010000000000000000000000000000000000000000000000000090910481169088161061083f5760018101546040517fd89852de000000000000000000000000000000000000000000000000000000008152600481018a905263ffffffff808a166024830152790100000000000000000000000000000000000000000000000000909204909116604482015260640161034a565b61084f888863ffffffff16611e31565b80546040805163ffffffff8a1681526001600160a01b03891660208083019190915267ffffffffffffffff89169282019290925260608120815220610898918691869190611eb7565b6108d1576040517f09a896250000000000000000000000000000000000000000000000000000000081526004810189905260240161034a565b600381015460048201546fffffffffffffffffffffffffffffffff7001000000000000000000000000000000009092048216915f9161091c9167ffffffffffffffff8a169116612678565b6fffffffffffffffffffffffffffffffff1690508181111561097b576040517f80254cc2000000000000000000000000000000000000000000000000000000008152600481018b9052602481018290526044810183905260640161034a565b600383015482906109a8906fffffffffffffffffffffffffffffffff1667ffffffffffffffff8a166126a0565b6109b291906126e4565b6004840180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff848116919091178083559296508692601091610a1e91859170010000000000000000000000000000000090910416612678565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff160217905550876001600160a01b03168963ffffffff168b7fb94bf7f9302edf52a596286915a69b4b0685574cffdedd0712e3c62f2550f0ba87604051610a9791815260200190565b60405180910390a48315610abe576002830154610abe906001600160a01b03168986611d91565b505050610ac96116d7565b9695505050505050565b5f610adc611568565b506001600160a01b0382165f9081526020818152604080832033845290915281205490819003610b49576040517f3dd174ca0000000000000000000000000000000000000000000000000000000081526001600160a01b038416600482015233602482015260440161034a565b6001600160a01b038381165f8181526020818152604080832033808552908352818420939093558051948716855290840185905290927fd430aface48b16af1448d6ebf0bff9dc475b838e4d48c1ee1b3e45001e9889a5910160405180910390a3610bb68383835a611ece565b610c06576040517f981025220000000000000000000000000000000000000000000000000000000081526001600160a01b038085166004830152831660248201526044810182905260640161034a565b6102cf6116d7565b610c746040518061016001604052805f81526020015f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f81526020015f151581525090565b5f610c7e836115f0565b60408051610160810182528254815260018301546001600160a01b0380821660208401526002850154908116938301939093527401000000000000000000000000000000000000000080820464ffffffffff166060840152790100000000000000000000000000000000000000000000000000820463ffffffff16608084015260038501547001000000000000000000000000000000008082046fffffffffffffffffffffffffffffffff90811660a087015291821660c0860152919094046bffffffffffffffffffffffff1660e0840152600490940154808416610100840152939093049091166101208201527d01000000000000000000000000000000000000000000000000000000000090910460ff1615156101408201529392505050565b5f5f610dab846115f0565b60038101549091506fffffffffffffffffffffffffffffffff7001000000000000000000000000000000008204811691610de69116856126a0565b610df091906126e4565b949350505050565b5f610e01611568565b86610e38576040517f51ec1ecd00000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b856fffffffffffffffffffffffffffffffff165f03610e83576040517fe55bfbf600000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b8463ffffffff165f03610ec2576040517fd8d42d1000000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b428264ffffffffff1611610f11576040517fb5eefe0f00000000000000000000000000000000000000000000000000000000815264ffffffffff8316600482015242602482015260440161034a565b335f9081526003602090815260408083206001600160a01b038c16845290915281205490610f3f8287612665565b90506fffffffffffffffffffffffffffffffff811115610fa4576040517fd8bbc563000000000000000000000000000000000000000000000000000000008152600481018290526fffffffffffffffffffffffffffffffff602482015260440161034a565b5f610fc363ffffffff89166bffffffffffffffffffffffff88166126a0565b905081811115611009576040517fe3beaad0000000000000000000000000000000000000000000000000000000008152600481018290526024810183905260440161034a565b6001805460408051610160810182528d815233602082015264ffffffffff89169181019190915263ffffffff8b1660608201525f60808201526001600160a01b038e1660a08201526bffffffffffffffffffffffff891660c082015290955060e081016110768486612652565b6fffffffffffffffffffffffffffffffff90811682528c81166020808401919091525f60408085018290526060948501829052865460018082018955978352918390208651600590930201918255918501519581018054928601519486015160808701516001600160a01b039889167fffffffffffffff00000000000000000000000000000000000000000000000000909516949094177401000000000000000000000000000000000000000064ffffffffff9097168702177fffff0000000000ffffffffffffffffffffffffffffffffffffffffffffffffff1679010000000000000000000000000000000000000000000000000063ffffffff909216919091027fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff16177d010000000000000000000000000000000000000000000000000000000000931515939093029290921790915560a084015160c085015195166bffffffffffffffffffffffff90951690920293909317600282015560e08201516101008301519084167001000000000000000000000000000000009185168202176003830155610120830151610140909301519284169290931690920217600490910155821561126357335f9081526003602090815260408083206001600160a01b038f1684529091528120555b6001600160a01b038b1633857faff6a5fba15d1d582061e0c60e6779170be8c29a70720741b33045178fa1080e8d8d8d61129d888a612652565b604080519485526fffffffffffffffffffffffffffffffff93909316602085015263ffffffff919091168383015260608301526bffffffffffffffffffffffff8c16608083015264ffffffffff8b1660a083015260c08201899052519081900360e00190a46001600160a01b038b1661135757863414611352576040517fe4d7b1df0000000000000000000000000000000000000000000000000000000081523460048201526024810188905260440161034a565b611552565b3415611397576040517fe4d7b1df0000000000000000000000000000000000000000000000000000000081523460048201525f602482015260440161034a565b8a6001600160a01b03163b5f036113e5576040517ff58dae640000000000000000000000000000000000000000000000000000000081526001600160a01b038c16600482015260240161034a565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f906001600160a01b038d16906370a0823190602401602060405180830381865afa158015611442573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611466919061271c565b905061147d6001600160a01b038d1633308b611f52565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9082906001600160a01b038f16906370a0823190602401602060405180830381865afa1580156114dc573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611500919061271c565b61150a9190612652565b905088811461154f576040517f746b0f5300000000000000000000000000000000000000000000000000000000815260048101829052602481018a905260440161034a565b50505b50505061155d6116d7565b979650505050505050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c156115c1576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6115ee60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611fe0565b565b6001545f908210611630576040517f6dfe0d1a0000000000000000000000000000000000000000000000000000000081526004810183905260240161034a565b6001828154811061164357611643612733565b905f5260205f2090600502019050919050565b600181015460028201545f916116b69179010000000000000000000000000000000000000000000000000090910463ffffffff16907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff166126a0565b60038301546102cf91906fffffffffffffffffffffffffffffffff16612665565b6115ee5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f006115e8565b5f61170b826115f0565b60018101549091507d010000000000000000000000000000000000000000000000000000000000900460ff1615611771576040517f5e6d0f380000000000000000000000000000000000000000000000000000000081526004810183905260240161034a565b600181015474010000000000000000000000000000000000000000900464ffffffffff164211156105725760018101546040517f34abb6bf000000000000000000000000000000000000000000000000000000008152600481018490527401000000000000000000000000000000000000000090910464ffffffffff16602482015260440161034a565b5f8267ffffffffffffffff81111561181557611815612760565b60405190808252806020026020018201604052801561183e578160200160208202803683370190505b5090505f611851600885901c6001612665565b67ffffffffffffffff81111561186957611869612760565b604051908082528060200260200182016040528015611892578160200160208202803683370190505b50606084018390526080840181905283515f888152600260209081526040822090527fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff815291925090808080805b898110156119eb578060051b8b01358060e01c87811061191e5760405163d89852de60e01b81528e6004820152816024820152886044820152606481fd5b67ffffffffffffffff8260a01c166040518281526001600160a01b0384166020820152816040820152606081208152602081206001860160051b8d0152505f518260081c14611982578715611971578688555b8160081c5f5260405f209750875496505b600160ff83161b925086831680156119b35760018560081c0160051b8b019250600160ff86161b83511783526119dc565b83881797508160e08e01510160e08e015260408d015160208e0151830204860195506001870196505b505050506001810190506118e0565b5083156119f6578284555b8160a08901528060c08901525050505050505050505050565b80515f90808203611a4c576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f6001611a598884612665565b611a639190612652565b9050611a70868683611fe7565b805f03611a9a57835f81518110611a8957611a89612733565b602002602001015192505050611af5565b5f88600589901b810188611ab18383838b896120b4565b90975093508315611aee576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5050505050505b95945050505050565b600382015460e082015160048401545f926fffffffffffffffffffffffffffffffff7001000000000000000000000000000000009091048116928492611b449216612665565b905081811115611b91576040517f80254cc200000000000000000000000000000000000000000000000000000000815260048101879052602481018290526044810183905260640161034a565b60a08401516002860154611bcb91907401000000000000000000000000000000000000000090046bffffffffffffffffffffffff166126a0565b6004860180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff841617905560c0850151909350611c1c908490612665565b600486018054601090611c5690849070010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff16612678565b92506101000a8154816fffffffffffffffffffffffffffffffff02191690836fffffffffffffffffffffffffffffffff160217905550336001600160a01b0316867f2e9577e57f43802b10ae97704e20bd2f5d24b937fbd53fd9a38e26fcf9901d768660a001518760c0015187604051611ce3939291909283526020830191909152604082015260600190565b60405180910390a350509392505050565b835f5b81811015611d87575f878783818110611d1257611d12612733565b9050602002013590508160ff1686600884901c81518110611d3557611d35612733565b6020026020010151901c6001165f03611d7e575f848660a084901c67ffffffffffffffff160281611d6857611d686126b7565b0490508015611d7c57611d7c8a8383611d91565b505b50600101611cf7565b5050505050505050565b611d9f838383617530611ece565b611e2c576001600160a01b038084165f9081526020818152604080832093861683529290529081208054839290611dd7908490612665565b92505081905550816001600160a01b0316836001600160a01b03167fe9452bb2e2b0e6cf560d1269f57cbd45a3a5a39dbe2cbe33db4b08e5febe690683604051611e2391815260200190565b60405180910390a35b505050565b5f828152600260209081526040808320600885901c84529182905290912054600160ff84161b80821615611e9b576040517f70d0038c000000000000000000000000000000000000000000000000000000008152600481018690526024810185905260440161034a565b60089390931c5f90815260209290925260409091209117905550565b5f82611ec48686856121ce565b1495945050505050565b5f6001600160a01b038516611eec575f5f5f5f868887f19050610df0565b6040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015283602482015260205f6044835f8a5af19150503d1515811615610df05760015f5114601f3d11169050949350505050565b604080516001600160a01b0385811660248301528416604482015260648082018490528251808303909101815260849091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f23b872dd00000000000000000000000000000000000000000000000000000000179052611fda90859061220f565b50505050565b80825d5050565b816008611ff58360ff612665565b901c8114612039576040517f41273ac5000000000000000000000000000000000000000000000000000000008152600481018290526024810183905260440161034a565b60ff821615801590612073575060ff82168484612057600185612652565b81811061206657612066612733565b90506020020135901c5f14155b15611fda576040517f41273ac5000000000000000000000000000000000000000000000000000000008152600481018290526024810183905260440161034a565b5f5f60405160208501855160051b8101825f5b87811015612191575f838510600181146120f7578260051b87018410158817975083519150602084019350612102565b855191506020860195505b505f60018360081c60051b8d013560ff85161c16600181146121345760208f019e8e8110159990991798359150612168565b8587106001811461215b578460051b89018610158a17995085519250602086019550612166565b875192506020880197505b505b5081811890821181029091185f818152911860205260409020600582901b8601526001016120c7565b505050507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9390930160051b909201519694909514151793505050565b5f81815b84811015612206576121fc828787848181106121f0576121f0612733565b90506020020135612294565b91506001016121d2565b50949350505050565b5f5f60205f8451602086015f885af18061222e576040513d5f823e3d81fd5b50505f513d91508115612245578060011415612252565b6001600160a01b0384163b155b15611fda576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015260240161034a565b5f8183106122ae575f8281526020849052604090206122bc565b5f8381526020839052604090205b9392505050565b6001600160a01b03811681146122d7575f5ffd5b50565b5f5f604083850312156122eb575f5ffd5b82356122f6816122c3565b91506020830135612306816122c3565b809150509250929050565b5f60208284031215612321575f5ffd5b5035919050565b5f5f83601f840112612338575f5ffd5b50813567ffffffffffffffff81111561234f575f5ffd5b6020830191508360208260051b8501011115612369575f5ffd5b9250929050565b5f5f5f5f5f5f5f6080888a031215612386575f5ffd5b87359650602088013567ffffffffffffffff8111156123a3575f5ffd5b6123af8a828b01612328565b909750955050604088013567ffffffffffffffff8111156123ce575f5ffd5b6123da8a828b01612328565b909550935050606088013567ffffffffffffffff8111156123f9575f5ffd5b6124058a828b01612328565b989b979a50959850939692959293505050565b803563ffffffff81168114610572575f5ffd5b5f5f5f5f5f5f60a08789031215612440575f5ffd5b8635955061245060208801612418565b94506040870135612460816122c3565b9350606087013567ffffffffffffffff8116811461247c575f5ffd5b9250608087013567ffffffffffffffff811115612497575f5ffd5b6124a389828a01612328565b979a9699509497509295939492505050565b815181526020808301516101608301916124d9908401826001600160a01b03169052565b5060408301516124f460408401826001600160a01b03169052565b50606083015160608301526080830151608083015260a083015160a083015260c083015160c083015260e083015160e083015261010083015161010083015261012083015161012083015261014083015161255461014084018215159052565b5092915050565b5f5f6040838503121561256c575f5ffd5b50508035926020909101359150565b5f5f5f5f5f5f5f60e0888a031215612591575f5ffd5b873561259c816122c3565b96506020880135955060408801356fffffffffffffffffffffffffffffffff811681146125c7575f5ffd5b94506125d560608901612418565b93506080880135925060a08801356bffffffffffffffffffffffff811681146125fc575f5ffd5b915060c088013564ffffffffff81168114612615575f5ffd5b8091505092959891949750929550565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818103818111156102cf576102cf612625565b808201808211156102cf576102cf612625565b6fffffffffffffffffffffffffffffffff81811683821601908111156102cf576102cf612625565b80820281158282048414176102cf576102cf612625565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b5f82612717577f4e487b71000000000000000000000000000000000000000000000000000000005f52601260045260245ffd5b500490565b5f6020828403121561272c575f5ffd5b5051919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffdfea264697066735822122043445de44a0e7056c4602bb4fe3f8b810eee74a211a5438e63143f90d2e42a7064736f6c634300081e0033" as const;
 
 export const cumulativeSharePayoutAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutEmptyBatch",
-    "type": "error"
+    name: "CumulativePayoutEmptyBatch",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "paid",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "paid",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "total",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutExceedsTotal",
-    "type": "error"
+    name: "CumulativePayoutExceedsTotal",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "received",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "received",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutFundingShort",
-    "type": "error"
+    name: "CumulativePayoutFundingShort",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "funded",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "funded",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "max",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutFundingTooLarge",
-    "type": "error"
+    name: "CumulativePayoutFundingTooLarge",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutInvalidProof",
-    "type": "error"
+    name: "CumulativePayoutInvalidProof",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutNoRoot",
-    "type": "error"
+    name: "CumulativePayoutNoRoot",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "CumulativePayoutNotAToken",
-    "type": "error"
+    name: "CumulativePayoutNotAToken",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
+        internalType: "address",
+        name: "caller",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
     ],
-    "name": "CumulativePayoutNotThePool",
-    "type": "error"
+    name: "CumulativePayoutNotThePool",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutNothingToPay",
-    "type": "error"
+    name: "CumulativePayoutNothingToPay",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutNothingToWithdraw",
-    "type": "error"
+    name: "CumulativePayoutNothingToWithdraw",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint64",
-        "name": "epoch",
-        "type": "uint64"
+        internalType: "uint64",
+        name: "epoch",
+        type: "uint64",
       },
       {
-        "internalType": "uint64",
-        "name": "current",
-        "type": "uint64"
-      }
+        internalType: "uint64",
+        name: "current",
+        type: "uint64",
+      },
     ],
-    "name": "CumulativePayoutStaleEpoch",
-    "type": "error"
+    name: "CumulativePayoutStaleEpoch",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "total",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "previous",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "previous",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutTotalDecreased",
-    "type": "error"
+    name: "CumulativePayoutTotalDecreased",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "total",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "funded",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "funded",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutUnderfunded",
-    "type": "error"
+    name: "CumulativePayoutUnderfunded",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutUnknownLedger",
-    "type": "error"
+    name: "CumulativePayoutUnknownLedger",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "sent",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "sent",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "expected",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
     ],
-    "name": "CumulativePayoutWrongValue",
-    "type": "error"
+    name: "CumulativePayoutWrongValue",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "CumulativePayoutZeroRoot",
-    "type": "error"
+    inputs: [],
+    name: "CumulativePayoutZeroRoot",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "PayoutCreditsNothingToWithdraw",
-    "type": "error"
+    name: "PayoutCreditsNothingToWithdraw",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PayoutCreditsTransferFailed",
-    "type": "error"
+    name: "PayoutCreditsTransferFailed",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ReentrancyGuardReentrantCall",
-    "type": "error"
+    inputs: [],
+    name: "ReentrancyGuardReentrantCall",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "SafeERC20FailedOperation",
-    "type": "error"
+    name: "SafeERC20FailedOperation",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "words",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "words",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
     ],
-    "name": "ShareStateLeavesInvalidFlags",
-    "type": "error"
+    name: "ShareStateLeavesInvalidFlags",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ShareStateLeavesInvalidMultiproof",
-    "type": "error"
+    inputs: [],
+    name: "ShareStateLeavesInvalidMultiproof",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "uint64",
-        "name": "epoch",
-        "type": "uint64"
+        indexed: true,
+        internalType: "uint64",
+        name: "epoch",
+        type: "uint64",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "executor",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "executor",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "BatchPaid",
-    "type": "event"
+    name: "BatchPaid",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "miner",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "miner",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "cumulative",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "cumulative",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "Claimed",
-    "type": "event"
+    name: "Claimed",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "CreditWithdrawn",
-    "type": "event"
+    name: "CreditWithdrawn",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "from",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "LedgerFunded",
-    "type": "event"
+    name: "LedgerFunded",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "pool",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "LedgerOpened",
-    "type": "event"
+    name: "LedgerOpened",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "PayoutCredited",
-    "type": "event"
+    name: "PayoutCredited",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": true,
-        "internalType": "uint64",
-        "name": "epoch",
-        "type": "uint64"
+        indexed: true,
+        internalType: "uint64",
+        name: "epoch",
+        type: "uint64",
       },
       {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
+        indexed: false,
+        internalType: "bytes32",
+        name: "root",
+        type: "bytes32",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "total",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
+      },
     ],
-    "name": "RootPosted",
-    "type": "event"
+    name: "RootPosted",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "to",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "to",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "SurplusWithdrawn",
-    "type": "event"
+    name: "SurplusWithdrawn",
+    type: "event",
   },
   {
-    "inputs": [],
-    "name": "ETH_SEND_GAS",
-    "outputs": [
+    inputs: [],
+    name: "ETH_SEND_GAS",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint64",
-        "name": "epoch",
-        "type": "uint64"
+        internalType: "uint64",
+        name: "epoch",
+        type: "uint64",
       },
       {
-        "internalType": "address",
-        "name": "miner",
-        "type": "address"
+        internalType: "address",
+        name: "miner",
+        type: "address",
       },
       {
-        "internalType": "uint96",
-        "name": "cumulative",
-        "type": "uint96"
+        internalType: "uint96",
+        name: "cumulative",
+        type: "uint96",
       },
       {
-        "internalType": "bytes32[]",
-        "name": "proof",
-        "type": "bytes32[]"
-      }
+        internalType: "bytes32[]",
+        name: "proof",
+        type: "bytes32[]",
+      },
     ],
-    "name": "claim",
-    "outputs": [
+    name: "claim",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "creditOf",
-    "outputs": [
+    name: "creditOf",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "fund",
-    "outputs": [],
-    "stateMutability": "payable",
-    "type": "function"
+    name: "fund",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "name": "ledger",
-    "outputs": [
+    name: "ledger",
+    outputs: [
       {
-        "components": [
+        components: [
           {
-            "internalType": "address",
-            "name": "pool",
-            "type": "address"
+            internalType: "address",
+            name: "pool",
+            type: "address",
           },
           {
-            "internalType": "address",
-            "name": "token",
-            "type": "address"
+            internalType: "address",
+            name: "token",
+            type: "address",
           },
           {
-            "internalType": "bytes32",
-            "name": "root",
-            "type": "bytes32"
+            internalType: "bytes32",
+            name: "root",
+            type: "bytes32",
           },
           {
-            "internalType": "uint64",
-            "name": "epoch",
-            "type": "uint64"
+            internalType: "uint64",
+            name: "epoch",
+            type: "uint64",
           },
           {
-            "internalType": "uint256",
-            "name": "total",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "total",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "funded",
-            "type": "uint256"
+            internalType: "uint256",
+            name: "funded",
+            type: "uint256",
           },
           {
-            "internalType": "uint256",
-            "name": "paid",
-            "type": "uint256"
-          }
+            internalType: "uint256",
+            name: "paid",
+            type: "uint256",
+          },
         ],
-        "internalType": "struct ICumulativeSharePayout.LedgerView",
-        "name": "view_",
-        "type": "tuple"
-      }
+        internalType: "struct ICumulativeSharePayout.LedgerView",
+        name: "view_",
+        type: "tuple",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "ledgerCount",
-    "outputs": [
+    inputs: [],
+    name: "ledgerCount",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
     ],
-    "name": "open",
-    "outputs": [
+    name: "open",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "address",
-        "name": "miner",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "miner",
+        type: "address",
+      },
     ],
-    "name": "paidTo",
-    "outputs": [
+    name: "paidTo",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "uint64",
-        "name": "epoch",
-        "type": "uint64"
+        internalType: "uint64",
+        name: "epoch",
+        type: "uint64",
       },
       {
-        "internalType": "uint256[]",
-        "name": "entries",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "entries",
+        type: "uint256[]",
       },
       {
-        "internalType": "bytes32[]",
-        "name": "proof",
-        "type": "bytes32[]"
+        internalType: "bytes32[]",
+        name: "proof",
+        type: "bytes32[]",
       },
       {
-        "internalType": "uint256[]",
-        "name": "proofFlagBits",
-        "type": "uint256[]"
-      }
+        internalType: "uint256[]",
+        name: "proofFlagBits",
+        type: "uint256[]",
+      },
     ],
-    "name": "payBatch",
-    "outputs": [
+    name: "payBatch",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "count",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "bytes32",
-        "name": "root",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "root",
+        type: "bytes32",
       },
       {
-        "internalType": "uint128",
-        "name": "total",
-        "type": "uint128"
+        internalType: "uint128",
+        name: "total",
+        type: "uint128",
       },
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "name": "post",
-    "outputs": [
+    name: "post",
+    outputs: [
       {
-        "internalType": "uint64",
-        "name": "epoch",
-        "type": "uint64"
-      }
+        internalType: "uint64",
+        name: "epoch",
+        type: "uint64",
+      },
     ],
-    "stateMutability": "payable",
-    "type": "function"
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
+        internalType: "address",
+        name: "token",
+        type: "address",
       },
       {
-        "internalType": "address payable",
-        "name": "to",
-        "type": "address"
-      }
+        internalType: "address payable",
+        name: "to",
+        type: "address",
+      },
     ],
-    "name": "withdrawCredit",
-    "outputs": [
+    name: "withdrawCredit",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "id",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
       },
       {
-        "internalType": "address payable",
-        "name": "to",
-        "type": "address"
-      }
+        internalType: "address payable",
+        name: "to",
+        type: "address",
+      },
     ],
-    "name": "withdrawSurplus",
-    "outputs": [
+    name: "withdrawSurplus",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  }
+    stateMutability: "nonpayable",
+    type: "function",
+  },
 ] as const;
 
-export const cumulativeSharePayoutBytecode = "0x6080604052348015600e575f5ffd5b506122468061001c5f395ff3fe6080604052600436106100c3575f3560e01c8063a1169a1a11610071578063b95460f81161004c578063b95460f81461027c578063ce9e98651461029b578063ee51273b146102cf575f5ffd5b8063a1169a1a14610229578063a65e2cfd14610248578063b8229ee31461025d575f5ffd5b806339dcdb68116100a157806339dcdb68146101b55780635eb915ca146101f65780639bb00ae314610215575f5ffd5b8063035ec584146100c757806310a7fd7b146100f95780631d7e3fd014610189575b5f5ffd5b3480156100d2575f5ffd5b506100e66100e1366004611e2c565b6102e4565b6040519081526020015b60405180910390f35b348015610104575f5ffd5b50610118610113366004611e63565b61030e565b6040516100f091905f60e0820190506001600160a01b0383511682526001600160a01b0360208401511660208301526040830151604083015267ffffffffffffffff60608401511660608301526080830151608083015260a083015160a083015260c083015160c083015292915050565b61019c610197366004611e7a565b610414565b60405167ffffffffffffffff90911681526020016100f0565b3480156101c0575f5ffd5b506100e66101cf366004611eca565b5f9182526002602090815260408084206001600160a01b0393909316845291905290205490565b348015610201575f5ffd5b506100e6610210366004611e2c565b6106aa565b348015610220575f5ffd5b506001546100e6565b348015610234575f5ffd5b506100e6610243366004611f4c565b6107e5565b61025b610256366004611fda565b6109be565b005b348015610268575f5ffd5b506100e6610277366004611eca565b6109e5565b348015610287575f5ffd5b506100e6610296366004611ffa565b610b6f565b3480156102a6575f5ffd5b506102ba6102b5366004612015565b610df5565b604080519283526020830191909152016100f0565b3480156102da575f5ffd5b506100e661753081565b6001600160a01b038083165f90815260208181526040808320938516835292905220545b92915050565b6103636040518060e001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f67ffffffffffffffff1681526020015f81526020015f81526020015f81525090565b5f61036d83611043565b6040805160e08101825282546001600160a01b03808216835260018501541660208301526002840154928201929092527401000000000000000000000000000000000000000090910467ffffffffffffffff16606082015260038201546fffffffffffffffffffffffffffffffff8082166080840152700100000000000000000000000000000000909104811660a083015260049092015490911660c08201529392505050565b5f61041d6110a9565b5f61042786611131565b905084610460576040517f6a24856200000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60038101546fffffffffffffffffffffffffffffffff90811690851610156104e25760038101546040517f304478df000000000000000000000000000000000000000000000000000000008152600481018890526fffffffffffffffffffffffffffffffff808716602483015290911660448201526064015b60405180910390fd5b6104ed8682856111a1565b60038101546fffffffffffffffffffffffffffffffff700100000000000000000000000000000000909104811690851611156105935760038101546040517f6e233f51000000000000000000000000000000000000000000000000000000008152600481018890526fffffffffffffffffffffffffffffffff808716602483015270010000000000000000000000000000000090920490911660448201526064016104d9565b80546105c29074010000000000000000000000000000000000000000900467ffffffffffffffff1660016120fa565b81547fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff167401000000000000000000000000000000000000000067ffffffffffffffff83169081029190911783556003830180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff881690811790915560028401889055604080518981526020810192909252929450909188917f26b9c8468605581b4d84bca4631cebebafea510c177f6d6076be5d63bd516260910160405180910390a3506106a26114ca565b949350505050565b5f6106b36110a9565b506001600160a01b0382165f9081526020818152604080832033845290915281205490819003610720576040517f3dd174ca0000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201523360248201526044016104d9565b6001600160a01b038381165f8181526020818152604080832033808552908352818420939093558051948716855290840185905290927fd430aface48b16af1448d6ebf0bff9dc475b838e4d48c1ee1b3e45001e9889a5910160405180910390a361078d8383835a6114f4565b6107dd576040517f981025220000000000000000000000000000000000000000000000000000000081526001600160a01b03808516600483015283166024820152604481018290526064016104d9565b6103086114ca565b5f6107ee6110a9565b5f6107f98888611578565b90506108418484836002015461083c8a8a6bffffffffffffffffffffffff16604080516001600160a01b0393909316835260208084019290925282208252902090565b61167a565b61087a576040517fffd209cc000000000000000000000000000000000000000000000000000000008152600481018990526024016104d9565b5f8881526002602090815260408083206001600160a01b038a1684529091529020546bffffffffffffffffffffffff861681106108e6576040517f946f730a000000000000000000000000000000000000000000000000000000008152600481018a90526024016104d9565b6108fe816bffffffffffffffffffffffff881661211a565b5f8a81526002602090815260408083206001600160a01b038c16845290915290206bffffffffffffffffffffffff88169055925061093d898385611691565b604080516bffffffffffffffffffffffff88168152602081018590526001600160a01b038916918b917fd9cb1e2714d65a111c0f20f060176ad657496bd47a3de04ec7c3d4ca232112ac910160405180910390a360018201546109aa906001600160a01b03168885611779565b50506109b46114ca565b9695505050505050565b6109c66110a9565b6109d9826109d384611043565b836111a1565b6109e16114ca565b5050565b5f6109ee6110a9565b5f6109f884611131565b6003810154909150610a33906fffffffffffffffffffffffffffffffff8082169170010000000000000000000000000000000090041661212d565b6fffffffffffffffffffffffffffffffff169150815f03610a83576040517f68882e91000000000000000000000000000000000000000000000000000000008152600481018590526024016104d9565b6003810180546fffffffffffffffffffffffffffffffff167001000000000000000000000000000000008102179055604080516001600160a01b03851681526020810184905285917f044f98d3a69f7ea3f0918b4bdd25788604a743ad9a24911e511e402333c3d74d910160405180910390a26001810154610b10906001600160a01b031684845a6114f4565b610b665760018101546040517f981025220000000000000000000000000000000000000000000000000000000081526001600160a01b0391821660048201529084166024820152604481018390526064016104d9565b506103086114ca565b5f6001600160a01b03821615801590610b9057506001600160a01b0382163b155b15610bd2576040517fdcb714a40000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016104d9565b50600180546040805160e081018252338082525f602083018181526001600160a01b03888116858701818152606087018581526080880186815260a0890187815260c08a018881528c8e018e559c8852985160058c027fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf681018054985167ffffffffffffffff1674010000000000000000000000000000000000000000027fffffffff000000000000000000000000000000000000000000000000000000009099169288169290921797909717905591517fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf786018054919095167fffffffffffffffffffffffff0000000000000000000000000000000000000000919091161790935591517fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf8840155905194516fffffffffffffffffffffffffffffffff90811670010000000000000000000000000000000002958116959095177fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf983015596517fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cfa9091018054919094167fffffffffffffffffffffffffffffffff000000000000000000000000000000009190911617909255915192939284917f6e6f3eb72a0d9080a28d711e74a4f5af498d8368a3370aa54ba1b86c45e241a491a4919050565b5f5f610dff6110a9565b5f610e0a8b8b611578565b90505f889003610e49576040517f3e3d7c10000000000000000000000000000000000000000000000000000000008152600481018c90526024016104d9565b5f5f610e568d8c8c611819565b915091505f5b8151811015610ec057818181518110610e7757610e77612155565b60200260200101515f14610eb857818181518110610e9757610e97612155565b602002602001015185610eaa9190612182565b9450610eb586612195565b95505b600101610e5c565b50845f03610efd576040517f946f730a000000000000000000000000000000000000000000000000000000008152600481018e90526024016104d9565b8260020154610f0f8a8a8a8a8761198a565b14610f49576040517fffd209cc000000000000000000000000000000000000000000000000000000008152600481018e90526024016104d9565b610f548d8486611691565b336001600160a01b03168c67ffffffffffffffff168e7feabb2c6db742708befc1d434e68db8d9af60272edc22c6efd27eb1d2af5eac148888604051610fa4929190918252602082015260400190565b60405180910390a460018301546001600160a01b03165f5b825181101561102957828181518110610fd757610fd7612155565b60200260200101515f1461102157611021828e8e84818110610ffb57610ffb612155565b9050602002013585848151811061101457611014612155565b6020026020010151611779565b600101610fbc565b50505050506110366114ca565b9850989650505050505050565b6001545f908210611083576040517f0724b82a000000000000000000000000000000000000000000000000000000008152600481018390526024016104d9565b6001828154811061109657611096612155565b905f5260205f2090600502019050919050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611102576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61112f60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611a79565b565b5f61113b82611043565b80549091506001600160a01b0316331461119c5780546040517f73786c34000000000000000000000000000000000000000000000000000000008152600481018490523360248201526001600160a01b0390911660448201526064016104d9565b919050565b60038201545f906111d990839070010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff16612182565b90506fffffffffffffffffffffffffffffffff81111561123e576040517f9b70c830000000000000000000000000000000000000000000000000000000008152600481018290526fffffffffffffffffffffffffffffffff60248201526044016104d9565b6003830180546fffffffffffffffffffffffffffffffff80841670010000000000000000000000000000000002911617905581156112ae57604051828152339085907f872c631bb0369651088299f50d4ecf8a28026d8816fa89d04d9ffd7499a237fd9060200160405180910390a35b60018301546001600160a01b03168061130857823414611303576040517f7bf29e36000000000000000000000000000000000000000000000000000000008152346004820152602481018490526044016104d9565b6114c3565b3415611348576040517f7bf29e360000000000000000000000000000000000000000000000000000000081523460048201525f60248201526044016104d9565b825f03611356575050505050565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f906001600160a01b038316906370a0823190602401602060405180830381865afa1580156113b3573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906113d791906121cc565b90506113ee6001600160a01b038316333087611a80565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9082906001600160a01b038516906370a0823190602401602060405180830381865afa15801561144d573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061147191906121cc565b61147b919061211a565b90508481146114c0576040517f204225b700000000000000000000000000000000000000000000000000000000815260048101829052602481018690526044016104d9565b50505b5050505050565b61112f5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00611129565b5f6001600160a01b038516611512575f5f5f5f868887f190506106a2565b6040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015283602482015260205f6044835f8a5af19150503d15158116156106a25760015f5114601f3d11169050949350505050565b5f61158283611043565b805490915074010000000000000000000000000000000000000000900467ffffffffffffffff165f036115e4576040517fc8c43771000000000000000000000000000000000000000000000000000000008152600481018490526024016104d9565b805467ffffffffffffffff8381167401000000000000000000000000000000000000000090920416146103085780546040517f401d14320000000000000000000000000000000000000000000000000000000081526004810185905267ffffffffffffffff80851660248301527401000000000000000000000000000000000000000090920490911660448201526064016104d9565b5f82611687868685611b0e565b1495945050505050565b60048201545f906116b59083906fffffffffffffffffffffffffffffffff16612182565b60038401549091506fffffffffffffffffffffffffffffffff168111156117305760038301546040517fac09469100000000000000000000000000000000000000000000000000000000815260048101869052602481018390526fffffffffffffffffffffffffffffffff90911660448201526064016104d9565b60049290920180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff909316929092179091555050565b6117878383836175306114f4565b611814576001600160a01b038084165f90815260208181526040808320938616835292905290812080548392906117bf908490612182565b92505081905550816001600160a01b0316836001600160a01b03167fe9452bb2e2b0e6cf560d1269f57cbd45a3a5a39dbe2cbe33db4b08e5febe69068360405161180b91815260200190565b60405180910390a35b505050565b5f8381526002602052604090206060908190838067ffffffffffffffff811115611845576118456121e3565b60405190808252806020026020018201604052801561186e578160200160208202803683370190505b5093508067ffffffffffffffff81111561188a5761188a6121e3565b6040519080825280602002602001820160405280156118b3578160200160208202803683370190505b5092505f5b8181101561197f575f8787838181106118d3576118d3612155565b9050602002013590506118e581611b4f565b8683815181106118f7576118f7612155565b6020908102919091018101919091526001600160a01b0382165f908152908590526040902054819060a082901c9080821115611970576001600160a01b0383165f908152602088905260409020829055611951818361211a565b88868151811061196357611963612155565b6020026020010181815250505b505050508060010190506118b8565b505050935093915050565b80515f908082036119c7576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f60016119d48884612182565b6119de919061211a565b90506119eb868683611b7a565b805f03611a1557835f81518110611a0457611a04612155565b602002602001015192505050611a70565b5f88600589901b810188611a2c8383838b89611c47565b90975093508315611a69576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5050505050505b95945050505050565b80825d5050565b604080516001600160a01b0385811660248301528416604482015260648082018490528251808303909101815260849091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f23b872dd00000000000000000000000000000000000000000000000000000000179052611b08908590611d61565b50505050565b5f81815b84811015611b4657611b3c82878784818110611b3057611b30612155565b90506020020135611de6565b9150600101611b12565b50949350505050565b604080516001600160a01b038316815260a083901c6020808301919091529181208152205f90610308565b816008611b888360ff612182565b901c8114611bcc576040517f41273ac500000000000000000000000000000000000000000000000000000000815260048101829052602481018390526044016104d9565b60ff821615801590611c06575060ff82168484611bea60018561211a565b818110611bf957611bf9612155565b90506020020135901c5f14155b15611b08576040517f41273ac500000000000000000000000000000000000000000000000000000000815260048101829052602481018390526044016104d9565b5f5f60405160208501855160051b8101825f5b87811015611d24575f83851060018114611c8a578260051b87018410158817975083519150602084019350611c95565b855191506020860195505b505f60018360081c60051b8d013560ff85161c1660018114611cc75760208f019e8e8110159990991798359150611cfb565b85871060018114611cee578460051b89018610158a17995085519250602086019550611cf9565b875192506020880197505b505b5081811890821181029091185f818152911860205260409020600582901b860152600101611c5a565b505050507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9390930160051b909201519694909514151793505050565b5f5f60205f8451602086015f885af180611d80576040513d5f823e3d81fd5b50505f513d91508115611d97578060011415611da4565b6001600160a01b0384163b155b15611b08576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b03851660048201526024016104d9565b5f818310611e00575f828152602084905260409020611e0e565b5f8381526020839052604090205b9392505050565b6001600160a01b0381168114611e29575f5ffd5b50565b5f5f60408385031215611e3d575f5ffd5b8235611e4881611e15565b91506020830135611e5881611e15565b809150509250929050565b5f60208284031215611e73575f5ffd5b5035919050565b5f5f5f5f60808587031215611e8d575f5ffd5b843593506020850135925060408501356fffffffffffffffffffffffffffffffff81168114611eba575f5ffd5b9396929550929360600135925050565b5f5f60408385031215611edb575f5ffd5b823591506020830135611e5881611e15565b803567ffffffffffffffff8116811461119c575f5ffd5b5f5f83601f840112611f14575f5ffd5b50813567ffffffffffffffff811115611f2b575f5ffd5b6020830191508360208260051b8501011115611f45575f5ffd5b9250929050565b5f5f5f5f5f5f60a08789031215611f61575f5ffd5b86359550611f7160208801611eed565b94506040870135611f8181611e15565b935060608701356bffffffffffffffffffffffff81168114611fa1575f5ffd5b9250608087013567ffffffffffffffff811115611fbc575f5ffd5b611fc889828a01611f04565b979a9699509497509295939492505050565b5f5f60408385031215611feb575f5ffd5b50508035926020909101359150565b5f6020828403121561200a575f5ffd5b8135611e0e81611e15565b5f5f5f5f5f5f5f5f60a0898b03121561202c575f5ffd5b8835975061203c60208a01611eed565b9650604089013567ffffffffffffffff811115612057575f5ffd5b6120638b828c01611f04565b909750955050606089013567ffffffffffffffff811115612082575f5ffd5b61208e8b828c01611f04565b909550935050608089013567ffffffffffffffff8111156120ad575f5ffd5b6120b98b828c01611f04565b999c989b5096995094979396929594505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b67ffffffffffffffff8181168382160190811115610308576103086120cd565b81810381811115610308576103086120cd565b6fffffffffffffffffffffffffffffffff8281168282160390811115610308576103086120cd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b80820180821115610308576103086120cd565b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff82036121c5576121c56120cd565b5060010190565b5f602082840312156121dc575f5ffd5b5051919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffdfea264697066735822122086c5a7ca749baca47e08cb8308fda713e235887c7efcfd87dd9256cd756cd0ea64736f6c634300081e0033" as const;
+export const cumulativeSharePayoutBytecode =
+  "0x6080604052348015600e575f5ffd5b506122468061001c5f395ff3fe6080604052600436106100c3575f3560e01c8063a1169a1a11610071578063b95460f81161004c578063b95460f81461027c578063ce9e98651461029b578063ee51273b146102cf575f5ffd5b8063a1169a1a14610229578063a65e2cfd14610248578063b8229ee31461025d575f5ffd5b806339dcdb68116100a157806339dcdb68146101b55780635eb915ca146101f65780639bb00ae314610215575f5ffd5b8063035ec584146100c757806310a7fd7b146100f95780631d7e3fd014610189575b5f5ffd5b3480156100d2575f5ffd5b506100e66100e1366004611e2c565b6102e4565b6040519081526020015b60405180910390f35b348015610104575f5ffd5b50610118610113366004611e63565b61030e565b6040516100f091905f60e0820190506001600160a01b0383511682526001600160a01b0360208401511660208301526040830151604083015267ffffffffffffffff60608401511660608301526080830151608083015260a083015160a083015260c083015160c083015292915050565b61019c610197366004611e7a565b610414565b60405167ffffffffffffffff90911681526020016100f0565b3480156101c0575f5ffd5b506100e66101cf366004611eca565b5f9182526002602090815260408084206001600160a01b0393909316845291905290205490565b348015610201575f5ffd5b506100e6610210366004611e2c565b6106aa565b348015610220575f5ffd5b506001546100e6565b348015610234575f5ffd5b506100e6610243366004611f4c565b6107e5565b61025b610256366004611fda565b6109be565b005b348015610268575f5ffd5b506100e6610277366004611eca565b6109e5565b348015610287575f5ffd5b506100e6610296366004611ffa565b610b6f565b3480156102a6575f5ffd5b506102ba6102b5366004612015565b610df5565b604080519283526020830191909152016100f0565b3480156102da575f5ffd5b506100e661753081565b6001600160a01b038083165f90815260208181526040808320938516835292905220545b92915050565b6103636040518060e001604052805f6001600160a01b031681526020015f6001600160a01b031681526020015f81526020015f67ffffffffffffffff1681526020015f81526020015f81526020015f81525090565b5f61036d83611043565b6040805160e08101825282546001600160a01b03808216835260018501541660208301526002840154928201929092527401000000000000000000000000000000000000000090910467ffffffffffffffff16606082015260038201546fffffffffffffffffffffffffffffffff8082166080840152700100000000000000000000000000000000909104811660a083015260049092015490911660c08201529392505050565b5f61041d6110a9565b5f61042786611131565b905084610460576040517f6a24856200000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b60038101546fffffffffffffffffffffffffffffffff90811690851610156104e25760038101546040517f304478df000000000000000000000000000000000000000000000000000000008152600481018890526fffffffffffffffffffffffffffffffff808716602483015290911660448201526064015b60405180910390fd5b6104ed8682856111a1565b60038101546fffffffffffffffffffffffffffffffff700100000000000000000000000000000000909104811690851611156105935760038101546040517f6e233f51000000000000000000000000000000000000000000000000000000008152600481018890526fffffffffffffffffffffffffffffffff808716602483015270010000000000000000000000000000000090920490911660448201526064016104d9565b80546105c29074010000000000000000000000000000000000000000900467ffffffffffffffff1660016120fa565b81547fffffffff0000000000000000ffffffffffffffffffffffffffffffffffffffff167401000000000000000000000000000000000000000067ffffffffffffffff83169081029190911783556003830180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff881690811790915560028401889055604080518981526020810192909252929450909188917f26b9c8468605581b4d84bca4631cebebafea510c177f6d6076be5d63bd516260910160405180910390a3506106a26114ca565b949350505050565b5f6106b36110a9565b506001600160a01b0382165f9081526020818152604080832033845290915281205490819003610720576040517f3dd174ca0000000000000000000000000000000000000000000000000000000081526001600160a01b03841660048201523360248201526044016104d9565b6001600160a01b038381165f8181526020818152604080832033808552908352818420939093558051948716855290840185905290927fd430aface48b16af1448d6ebf0bff9dc475b838e4d48c1ee1b3e45001e9889a5910160405180910390a361078d8383835a6114f4565b6107dd576040517f981025220000000000000000000000000000000000000000000000000000000081526001600160a01b03808516600483015283166024820152604481018290526064016104d9565b6103086114ca565b5f6107ee6110a9565b5f6107f98888611578565b90506108418484836002015461083c8a8a6bffffffffffffffffffffffff16604080516001600160a01b0393909316835260208084019290925282208252902090565b61167a565b61087a576040517fffd209cc000000000000000000000000000000000000000000000000000000008152600481018990526024016104d9565b5f8881526002602090815260408083206001600160a01b038a1684529091529020546bffffffffffffffffffffffff861681106108e6576040517f946f730a000000000000000000000000000000000000000000000000000000008152600481018a90526024016104d9565b6108fe816bffffffffffffffffffffffff881661211a565b5f8a81526002602090815260408083206001600160a01b038c16845290915290206bffffffffffffffffffffffff88169055925061093d898385611691565b604080516bffffffffffffffffffffffff88168152602081018590526001600160a01b038916918b917fd9cb1e2714d65a111c0f20f060176ad657496bd47a3de04ec7c3d4ca232112ac910160405180910390a360018201546109aa906001600160a01b03168885611779565b50506109b46114ca565b9695505050505050565b6109c66110a9565b6109d9826109d384611043565b836111a1565b6109e16114ca565b5050565b5f6109ee6110a9565b5f6109f884611131565b6003810154909150610a33906fffffffffffffffffffffffffffffffff8082169170010000000000000000000000000000000090041661212d565b6fffffffffffffffffffffffffffffffff169150815f03610a83576040517f68882e91000000000000000000000000000000000000000000000000000000008152600481018590526024016104d9565b6003810180546fffffffffffffffffffffffffffffffff167001000000000000000000000000000000008102179055604080516001600160a01b03851681526020810184905285917f044f98d3a69f7ea3f0918b4bdd25788604a743ad9a24911e511e402333c3d74d910160405180910390a26001810154610b10906001600160a01b031684845a6114f4565b610b665760018101546040517f981025220000000000000000000000000000000000000000000000000000000081526001600160a01b0391821660048201529084166024820152604481018390526064016104d9565b506103086114ca565b5f6001600160a01b03821615801590610b9057506001600160a01b0382163b155b15610bd2576040517fdcb714a40000000000000000000000000000000000000000000000000000000081526001600160a01b03831660048201526024016104d9565b50600180546040805160e081018252338082525f602083018181526001600160a01b03888116858701818152606087018581526080880186815260a0890187815260c08a018881528c8e018e559c8852985160058c027fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf681018054985167ffffffffffffffff1674010000000000000000000000000000000000000000027fffffffff000000000000000000000000000000000000000000000000000000009099169288169290921797909717905591517fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf786018054919095167fffffffffffffffffffffffff0000000000000000000000000000000000000000919091161790935591517fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf8840155905194516fffffffffffffffffffffffffffffffff90811670010000000000000000000000000000000002958116959095177fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cf983015596517fb10e2d527612073b26eecdfd717e6a320cf44b4afac2b0732d9fcbe2b7fa0cfa9091018054919094167fffffffffffffffffffffffffffffffff000000000000000000000000000000009190911617909255915192939284917f6e6f3eb72a0d9080a28d711e74a4f5af498d8368a3370aa54ba1b86c45e241a491a4919050565b5f5f610dff6110a9565b5f610e0a8b8b611578565b90505f889003610e49576040517f3e3d7c10000000000000000000000000000000000000000000000000000000008152600481018c90526024016104d9565b5f5f610e568d8c8c611819565b915091505f5b8151811015610ec057818181518110610e7757610e77612155565b60200260200101515f14610eb857818181518110610e9757610e97612155565b602002602001015185610eaa9190612182565b9450610eb586612195565b95505b600101610e5c565b50845f03610efd576040517f946f730a000000000000000000000000000000000000000000000000000000008152600481018e90526024016104d9565b8260020154610f0f8a8a8a8a8761198a565b14610f49576040517fffd209cc000000000000000000000000000000000000000000000000000000008152600481018e90526024016104d9565b610f548d8486611691565b336001600160a01b03168c67ffffffffffffffff168e7feabb2c6db742708befc1d434e68db8d9af60272edc22c6efd27eb1d2af5eac148888604051610fa4929190918252602082015260400190565b60405180910390a460018301546001600160a01b03165f5b825181101561102957828181518110610fd757610fd7612155565b60200260200101515f1461102157611021828e8e84818110610ffb57610ffb612155565b9050602002013585848151811061101457611014612155565b6020026020010151611779565b600101610fbc565b50505050506110366114ca565b9850989650505050505050565b6001545f908210611083576040517f0724b82a000000000000000000000000000000000000000000000000000000008152600481018390526024016104d9565b6001828154811061109657611096612155565b905f5260205f2090600502019050919050565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c15611102576040517f3ee5aeb500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b61112f60017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005b90611a79565b565b5f61113b82611043565b80549091506001600160a01b0316331461119c5780546040517f73786c34000000000000000000000000000000000000000000000000000000008152600481018490523360248201526001600160a01b0390911660448201526064016104d9565b919050565b60038201545f906111d990839070010000000000000000000000000000000090046fffffffffffffffffffffffffffffffff16612182565b90506fffffffffffffffffffffffffffffffff81111561123e576040517f9b70c830000000000000000000000000000000000000000000000000000000008152600481018290526fffffffffffffffffffffffffffffffff60248201526044016104d9565b6003830180546fffffffffffffffffffffffffffffffff80841670010000000000000000000000000000000002911617905581156112ae57604051828152339085907f872c631bb0369651088299f50d4ecf8a28026d8816fa89d04d9ffd7499a237fd9060200160405180910390a35b60018301546001600160a01b03168061130857823414611303576040517f7bf29e36000000000000000000000000000000000000000000000000000000008152346004820152602481018490526044016104d9565b6114c3565b3415611348576040517f7bf29e360000000000000000000000000000000000000000000000000000000081523460048201525f60248201526044016104d9565b825f03611356575050505050565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f906001600160a01b038316906370a0823190602401602060405180830381865afa1580156113b3573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906113d791906121cc565b90506113ee6001600160a01b038316333087611a80565b6040517f70a082310000000000000000000000000000000000000000000000000000000081523060048201525f9082906001600160a01b038516906370a0823190602401602060405180830381865afa15801561144d573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061147191906121cc565b61147b919061211a565b90508481146114c0576040517f204225b700000000000000000000000000000000000000000000000000000000815260048101829052602481018690526044016104d9565b50505b5050505050565b61112f5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00611129565b5f6001600160a01b038516611512575f5f5f5f868887f190506106a2565b6040517fa9059cbb0000000000000000000000000000000000000000000000000000000081526001600160a01b038516600482015283602482015260205f6044835f8a5af19150503d15158116156106a25760015f5114601f3d11169050949350505050565b5f61158283611043565b805490915074010000000000000000000000000000000000000000900467ffffffffffffffff165f036115e4576040517fc8c43771000000000000000000000000000000000000000000000000000000008152600481018490526024016104d9565b805467ffffffffffffffff8381167401000000000000000000000000000000000000000090920416146103085780546040517f401d14320000000000000000000000000000000000000000000000000000000081526004810185905267ffffffffffffffff80851660248301527401000000000000000000000000000000000000000090920490911660448201526064016104d9565b5f82611687868685611b0e565b1495945050505050565b60048201545f906116b59083906fffffffffffffffffffffffffffffffff16612182565b60038401549091506fffffffffffffffffffffffffffffffff168111156117305760038301546040517fac09469100000000000000000000000000000000000000000000000000000000815260048101869052602481018390526fffffffffffffffffffffffffffffffff90911660448201526064016104d9565b60049290920180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff909316929092179091555050565b6117878383836175306114f4565b611814576001600160a01b038084165f90815260208181526040808320938616835292905290812080548392906117bf908490612182565b92505081905550816001600160a01b0316836001600160a01b03167fe9452bb2e2b0e6cf560d1269f57cbd45a3a5a39dbe2cbe33db4b08e5febe69068360405161180b91815260200190565b60405180910390a35b505050565b5f8381526002602052604090206060908190838067ffffffffffffffff811115611845576118456121e3565b60405190808252806020026020018201604052801561186e578160200160208202803683370190505b5093508067ffffffffffffffff81111561188a5761188a6121e3565b6040519080825280602002602001820160405280156118b3578160200160208202803683370190505b5092505f5b8181101561197f575f8787838181106118d3576118d3612155565b9050602002013590506118e581611b4f565b8683815181106118f7576118f7612155565b6020908102919091018101919091526001600160a01b0382165f908152908590526040902054819060a082901c9080821115611970576001600160a01b0383165f908152602088905260409020829055611951818361211a565b88868151811061196357611963612155565b6020026020010181815250505b505050508060010190506118b8565b505050935093915050565b80515f908082036119c7576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5f60016119d48884612182565b6119de919061211a565b90506119eb868683611b7a565b805f03611a1557835f81518110611a0457611a04612155565b602002602001015192505050611a70565b5f88600589901b810188611a2c8383838b89611c47565b90975093508315611a69576040517fbcc387d800000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b5050505050505b95945050505050565b80825d5050565b604080516001600160a01b0385811660248301528416604482015260648082018490528251808303909101815260849091019091526020810180517bffffffffffffffffffffffffffffffffffffffffffffffffffffffff167f23b872dd00000000000000000000000000000000000000000000000000000000179052611b08908590611d61565b50505050565b5f81815b84811015611b4657611b3c82878784818110611b3057611b30612155565b90506020020135611de6565b9150600101611b12565b50949350505050565b604080516001600160a01b038316815260a083901c6020808301919091529181208152205f90610308565b816008611b888360ff612182565b901c8114611bcc576040517f41273ac500000000000000000000000000000000000000000000000000000000815260048101829052602481018390526044016104d9565b60ff821615801590611c06575060ff82168484611bea60018561211a565b818110611bf957611bf9612155565b90506020020135901c5f14155b15611b08576040517f41273ac500000000000000000000000000000000000000000000000000000000815260048101829052602481018390526044016104d9565b5f5f60405160208501855160051b8101825f5b87811015611d24575f83851060018114611c8a578260051b87018410158817975083519150602084019350611c95565b855191506020860195505b505f60018360081c60051b8d013560ff85161c1660018114611cc75760208f019e8e8110159990991798359150611cfb565b85871060018114611cee578460051b89018610158a17995085519250602086019550611cf9565b875192506020880197505b505b5081811890821181029091185f818152911860205260409020600582901b860152600101611c5a565b505050507fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9390930160051b909201519694909514151793505050565b5f5f60205f8451602086015f885af180611d80576040513d5f823e3d81fd5b50505f513d91508115611d97578060011415611da4565b6001600160a01b0384163b155b15611b08576040517f5274afe70000000000000000000000000000000000000000000000000000000081526001600160a01b03851660048201526024016104d9565b5f818310611e00575f828152602084905260409020611e0e565b5f8381526020839052604090205b9392505050565b6001600160a01b0381168114611e29575f5ffd5b50565b5f5f60408385031215611e3d575f5ffd5b8235611e4881611e15565b91506020830135611e5881611e15565b809150509250929050565b5f60208284031215611e73575f5ffd5b5035919050565b5f5f5f5f60808587031215611e8d575f5ffd5b843593506020850135925060408501356fffffffffffffffffffffffffffffffff81168114611eba575f5ffd5b9396929550929360600135925050565b5f5f60408385031215611edb575f5ffd5b823591506020830135611e5881611e15565b803567ffffffffffffffff8116811461119c575f5ffd5b5f5f83601f840112611f14575f5ffd5b50813567ffffffffffffffff811115611f2b575f5ffd5b6020830191508360208260051b8501011115611f45575f5ffd5b9250929050565b5f5f5f5f5f5f60a08789031215611f61575f5ffd5b86359550611f7160208801611eed565b94506040870135611f8181611e15565b935060608701356bffffffffffffffffffffffff81168114611fa1575f5ffd5b9250608087013567ffffffffffffffff811115611fbc575f5ffd5b611fc889828a01611f04565b979a9699509497509295939492505050565b5f5f60408385031215611feb575f5ffd5b50508035926020909101359150565b5f6020828403121561200a575f5ffd5b8135611e0e81611e15565b5f5f5f5f5f5f5f5f60a0898b03121561202c575f5ffd5b8835975061203c60208a01611eed565b9650604089013567ffffffffffffffff811115612057575f5ffd5b6120638b828c01611f04565b909750955050606089013567ffffffffffffffff811115612082575f5ffd5b61208e8b828c01611f04565b909550935050608089013567ffffffffffffffff8111156120ad575f5ffd5b6120b98b828c01611f04565b999c989b5096995094979396929594505050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b67ffffffffffffffff8181168382160190811115610308576103086120cd565b81810381811115610308576103086120cd565b6fffffffffffffffffffffffffffffffff8281168282160390811115610308576103086120cd565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b80820180821115610308576103086120cd565b5f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff82036121c5576121c56120cd565b5060010190565b5f602082840312156121dc575f5ffd5b5051919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffdfea264697066735822122086c5a7ca749baca47e08cb8308fda713e235887c7efcfd87dd9256cd756cd0ea64736f6c634300081e0033" as const;
 
 export const timelockControllerAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "minDelay",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "minDelay",
+        type: "uint256",
       },
       {
-        "internalType": "address[]",
-        "name": "proposers",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "proposers",
+        type: "address[]",
       },
       {
-        "internalType": "address[]",
-        "name": "executors",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "executors",
+        type: "address[]",
       },
       {
-        "internalType": "address",
-        "name": "admin",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "admin",
+        type: "address",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "constructor"
+    stateMutability: "nonpayable",
+    type: "constructor",
   },
   {
-    "inputs": [],
-    "name": "AccessControlBadConfirmation",
-    "type": "error"
+    inputs: [],
+    name: "AccessControlBadConfirmation",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "internalType": "bytes32",
-        "name": "neededRole",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "neededRole",
+        type: "bytes32",
+      },
     ],
-    "name": "AccessControlUnauthorizedAccount",
-    "type": "error"
+    name: "AccessControlUnauthorizedAccount",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "FailedCall",
-    "type": "error"
+    inputs: [],
+    name: "FailedCall",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "delay",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "delay",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "minDelay",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "minDelay",
+        type: "uint256",
+      },
     ],
-    "name": "TimelockInsufficientDelay",
-    "type": "error"
+    name: "TimelockInsufficientDelay",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "targets",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "targets",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "payloads",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "payloads",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "values",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "values",
+        type: "uint256",
+      },
     ],
-    "name": "TimelockInvalidOperationLength",
-    "type": "error"
+    name: "TimelockInvalidOperationLength",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
     ],
-    "name": "TimelockUnauthorizedCaller",
-    "type": "error"
+    name: "TimelockUnauthorizedCaller",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "predecessorId",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "predecessorId",
+        type: "bytes32",
+      },
     ],
-    "name": "TimelockUnexecutedPredecessor",
-    "type": "error"
+    name: "TimelockUnexecutedPredecessor",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "operationId",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "operationId",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "expectedStates",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "expectedStates",
+        type: "bytes32",
+      },
     ],
-    "name": "TimelockUnexpectedOperationState",
-    "type": "error"
+    name: "TimelockUnexpectedOperationState",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
       },
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "target",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
-      }
+        indexed: false,
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
+      },
     ],
-    "name": "CallExecuted",
-    "type": "event"
+    name: "CallExecuted",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
       },
       {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
-      }
+        indexed: false,
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
+      },
     ],
-    "name": "CallSalt",
-    "type": "event"
+    name: "CallSalt",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
       },
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "index",
-        "type": "uint256"
+        indexed: true,
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
+        indexed: false,
+        internalType: "address",
+        name: "target",
+        type: "address",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
+        indexed: false,
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
       },
       {
-        "indexed": false,
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        indexed: false,
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "delay",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "delay",
+        type: "uint256",
+      },
     ],
-    "name": "CallScheduled",
-    "type": "event"
+    name: "CallScheduled",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        indexed: true,
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "Cancelled",
-    "type": "event"
+    name: "Cancelled",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "oldDuration",
-        "type": "uint256"
+        indexed: false,
+        internalType: "uint256",
+        name: "oldDuration",
+        type: "uint256",
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "newDuration",
-        "type": "uint256"
-      }
+        indexed: false,
+        internalType: "uint256",
+        name: "newDuration",
+        type: "uint256",
+      },
     ],
-    "name": "MinDelayChange",
-    "type": "event"
+    name: "MinDelayChange",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "previousAdminRole",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "previousAdminRole",
+        type: "bytes32",
       },
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "newAdminRole",
-        "type": "bytes32"
-      }
+        indexed: true,
+        internalType: "bytes32",
+        name: "newAdminRole",
+        type: "bytes32",
+      },
     ],
-    "name": "RoleAdminChanged",
-    "type": "event"
+    name: "RoleAdminChanged",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "sender",
+        type: "address",
+      },
     ],
-    "name": "RoleGranted",
-    "type": "event"
+    name: "RoleGranted",
+    type: "event",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        indexed: true,
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
+        indexed: true,
+        internalType: "address",
+        name: "account",
+        type: "address",
       },
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "sender",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "sender",
+        type: "address",
+      },
     ],
-    "name": "RoleRevoked",
-    "type": "event"
+    name: "RoleRevoked",
+    type: "event",
   },
   {
-    "inputs": [],
-    "name": "CANCELLER_ROLE",
-    "outputs": [
+    inputs: [],
+    name: "CANCELLER_ROLE",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "DEFAULT_ADMIN_ROLE",
-    "outputs": [
+    inputs: [],
+    name: "DEFAULT_ADMIN_ROLE",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "EXECUTOR_ROLE",
-    "outputs": [
+    inputs: [],
+    name: "EXECUTOR_ROLE",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "PROPOSER_ROLE",
-    "outputs": [
+    inputs: [],
+    name: "PROPOSER_ROLE",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "cancel",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "cancel",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
+        internalType: "address",
+        name: "target",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "payload",
-        "type": "bytes"
+        internalType: "bytes",
+        name: "payload",
+        type: "bytes",
       },
       {
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
+      },
     ],
-    "name": "execute",
-    "outputs": [],
-    "stateMutability": "payable",
-    "type": "function"
+    name: "execute",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address[]",
-        "name": "targets",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "targets",
+        type: "address[]",
       },
       {
-        "internalType": "uint256[]",
-        "name": "values",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "values",
+        type: "uint256[]",
       },
       {
-        "internalType": "bytes[]",
-        "name": "payloads",
-        "type": "bytes[]"
+        internalType: "bytes[]",
+        name: "payloads",
+        type: "bytes[]",
       },
       {
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
+      },
     ],
-    "name": "executeBatch",
-    "outputs": [],
-    "stateMutability": "payable",
-    "type": "function"
+    name: "executeBatch",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
   },
   {
-    "inputs": [],
-    "name": "getMinDelay",
-    "outputs": [
+    inputs: [],
+    name: "getMinDelay",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "getOperationState",
-    "outputs": [
+    name: "getOperationState",
+    outputs: [
       {
-        "internalType": "enum TimelockController.OperationState",
-        "name": "",
-        "type": "uint8"
-      }
+        internalType: "enum TimelockController.OperationState",
+        name: "",
+        type: "uint8",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
+      },
     ],
-    "name": "getRoleAdmin",
-    "outputs": [
+    name: "getRoleAdmin",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "getTimestamp",
-    "outputs": [
+    name: "getTimestamp",
+    outputs: [
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "grantRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "grantRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "hasRole",
-    "outputs": [
+    name: "hasRole",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
+        internalType: "address",
+        name: "target",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
       },
       {
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
+      },
     ],
-    "name": "hashOperation",
-    "outputs": [
+    name: "hashOperation",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "pure",
-    "type": "function"
+    stateMutability: "pure",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address[]",
-        "name": "targets",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "targets",
+        type: "address[]",
       },
       {
-        "internalType": "uint256[]",
-        "name": "values",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "values",
+        type: "uint256[]",
       },
       {
-        "internalType": "bytes[]",
-        "name": "payloads",
-        "type": "bytes[]"
+        internalType: "bytes[]",
+        name: "payloads",
+        type: "bytes[]",
       },
       {
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
+      },
     ],
-    "name": "hashOperationBatch",
-    "outputs": [
+    name: "hashOperationBatch",
+    outputs: [
       {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
     ],
-    "stateMutability": "pure",
-    "type": "function"
+    stateMutability: "pure",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "isOperation",
-    "outputs": [
+    name: "isOperation",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "isOperationDone",
-    "outputs": [
+    name: "isOperationDone",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "isOperationPending",
-    "outputs": [
+    name: "isOperationPending",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "id",
-        "type": "bytes32"
-      }
+        internalType: "bytes32",
+        name: "id",
+        type: "bytes32",
+      },
     ],
-    "name": "isOperationReady",
-    "outputs": [
+    name: "isOperationReady",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256[]",
-        "name": "",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "",
+        type: "uint256[]",
       },
       {
-        "internalType": "uint256[]",
-        "name": "",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "",
+        type: "uint256[]",
       },
       {
-        "internalType": "bytes",
-        "name": "",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "",
+        type: "bytes",
+      },
     ],
-    "name": "onERC1155BatchReceived",
-    "outputs": [
+    name: "onERC1155BatchReceived",
+    outputs: [
       {
-        "internalType": "bytes4",
-        "name": "",
-        "type": "bytes4"
-      }
+        internalType: "bytes4",
+        name: "",
+        type: "bytes4",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "",
+        type: "bytes",
+      },
     ],
-    "name": "onERC1155Received",
-    "outputs": [
+    name: "onERC1155Received",
+    outputs: [
       {
-        "internalType": "bytes4",
-        "name": "",
-        "type": "bytes4"
-      }
+        internalType: "bytes4",
+        name: "",
+        type: "bytes4",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "address",
-        "name": "",
-        "type": "address"
+        internalType: "address",
+        name: "",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "",
+        type: "bytes",
+      },
     ],
-    "name": "onERC721Received",
-    "outputs": [
+    name: "onERC721Received",
+    outputs: [
       {
-        "internalType": "bytes4",
-        "name": "",
-        "type": "bytes4"
-      }
+        internalType: "bytes4",
+        name: "",
+        type: "bytes4",
+      },
     ],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "internalType": "address",
-        "name": "callerConfirmation",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "callerConfirmation",
+        type: "address",
+      },
     ],
-    "name": "renounceRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "renounceRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes32",
-        "name": "role",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "role",
+        type: "bytes32",
       },
       {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "account",
+        type: "address",
+      },
     ],
-    "name": "revokeRole",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "revokeRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
+        internalType: "address",
+        name: "target",
+        type: "address",
       },
       {
-        "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
       },
       {
-        "internalType": "bytes",
-        "name": "data",
-        "type": "bytes"
+        internalType: "bytes",
+        name: "data",
+        type: "bytes",
       },
       {
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
       },
       {
-        "internalType": "uint256",
-        "name": "delay",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "delay",
+        type: "uint256",
+      },
     ],
-    "name": "schedule",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "schedule",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address[]",
-        "name": "targets",
-        "type": "address[]"
+        internalType: "address[]",
+        name: "targets",
+        type: "address[]",
       },
       {
-        "internalType": "uint256[]",
-        "name": "values",
-        "type": "uint256[]"
+        internalType: "uint256[]",
+        name: "values",
+        type: "uint256[]",
       },
       {
-        "internalType": "bytes[]",
-        "name": "payloads",
-        "type": "bytes[]"
+        internalType: "bytes[]",
+        name: "payloads",
+        type: "bytes[]",
       },
       {
-        "internalType": "bytes32",
-        "name": "predecessor",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "predecessor",
+        type: "bytes32",
       },
       {
-        "internalType": "bytes32",
-        "name": "salt",
-        "type": "bytes32"
+        internalType: "bytes32",
+        name: "salt",
+        type: "bytes32",
       },
       {
-        "internalType": "uint256",
-        "name": "delay",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "delay",
+        type: "uint256",
+      },
     ],
-    "name": "scheduleBatch",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "scheduleBatch",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "bytes4",
-        "name": "interfaceId",
-        "type": "bytes4"
-      }
+        internalType: "bytes4",
+        name: "interfaceId",
+        type: "bytes4",
+      },
     ],
-    "name": "supportsInterface",
-    "outputs": [
+    name: "supportsInterface",
+    outputs: [
       {
-        "internalType": "bool",
-        "name": "",
-        "type": "bool"
-      }
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
     ],
-    "stateMutability": "view",
-    "type": "function"
+    stateMutability: "view",
+    type: "function",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "uint256",
-        "name": "newDelay",
-        "type": "uint256"
-      }
+        internalType: "uint256",
+        name: "newDelay",
+        type: "uint256",
+      },
     ],
-    "name": "updateDelay",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
+    name: "updateDelay",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
   },
   {
-    "stateMutability": "payable",
-    "type": "receive"
-  }
+    stateMutability: "payable",
+    type: "receive",
+  },
 ] as const;
 
-export const timelockControllerBytecode = "0x608060405234801561000f575f5ffd5b506040516121eb3803806121eb83398101604081905261002e916102f6565b6100385f3061017b565b506001600160a01b03811615610054576100525f8261017b565b505b5f5b83518110156100e8576100a87fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc185838151811061009557610095610375565b602002602001015161017b60201b60201c565b506100df7ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f78385838151811061009557610095610375565b50600101610056565b505f5b82518110156101335761012a7fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e6384838151811061009557610095610375565b506001016100eb565b506002849055604080515f8152602081018690527f11c24f4ead16507c69ac467fbd5e4eed5fb5c699626d2cc6d66421df253886d5910160405180910390a150505050610389565b5f828152602081815260408083206001600160a01b038516845290915281205460ff1661021b575f838152602081815260408083206001600160a01b03861684529091529020805460ff191660011790556101d33390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a450600161021e565b505f5b92915050565b634e487b7160e01b5f52604160045260245ffd5b80516001600160a01b038116811461024e575f5ffd5b919050565b5f82601f830112610262575f5ffd5b81516001600160401b0381111561027b5761027b610224565b604051600582901b90603f8201601f191681016001600160401b03811182821017156102a9576102a9610224565b6040529182526020818501810192908101868411156102c6575f5ffd5b6020860192505b838310156102ec576102de83610238565b8152602092830192016102cd565b5095945050505050565b5f5f5f5f60808587031215610309575f5ffd5b845160208601519094506001600160401b03811115610326575f5ffd5b61033287828801610253565b604087015190945090506001600160401b0381111561034f575f5ffd5b61035b87828801610253565b92505061036a60608601610238565b905092959194509250565b634e487b7160e01b5f52603260045260245ffd5b611e55806103965f395ff3fe6080604052600436106101b2575f3560e01c80638065657f116100e7578063bc197c8111610087578063d547741f11610062578063d547741f146105c0578063e38335e5146105df578063f23a6e61146105f2578063f27a0c9214610636575f5ffd5b8063bc197c8114610532578063c4d252f514610576578063d45c443514610595575f5ffd5b806391d14854116100c257806391d148541461047e578063a217fddf146104cd578063b08e51c0146104e0578063b1c5f42714610513575f5ffd5b80638065657f1461040d5780638f2a0bb01461042c5780638f61f4f51461044b575f5ffd5b80632ab0f5291161015257806336568abe1161012d57806336568abe14610384578063584b153e146103a357806364d62353146103c25780637958004c146103e1575f5ffd5b80632ab0f529146103275780632f2ff15d1461034657806331d5075014610365575f5ffd5b8063134008d31161018d578063134008d31461025357806313bc9f2014610266578063150b7a0214610285578063248a9ca3146102f9575f5ffd5b806301d5062a146101bd57806301ffc9a7146101de57806307bd026514610212575f5ffd5b366101b957005b5f5ffd5b3480156101c8575f5ffd5b506101dc6101d73660046114fc565b61064a565b005b3480156101e9575f5ffd5b506101fd6101f836600461156b565b61071e565b60405190151581526020015b60405180910390f35b34801561021d575f5ffd5b506102457fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e6381565b604051908152602001610209565b6101dc6102613660046115aa565b61072e565b348015610271575f5ffd5b506101fd610280366004611611565b610823565b348015610290575f5ffd5b506102c861029f3660046116f2565b7f150b7a0200000000000000000000000000000000000000000000000000000000949350505050565b6040517fffffffff000000000000000000000000000000000000000000000000000000009091168152602001610209565b348015610304575f5ffd5b50610245610313366004611611565b5f9081526020819052604090206001015490565b348015610332575f5ffd5b506101fd610341366004611611565b610848565b348015610351575f5ffd5b506101dc610360366004611756565b610850565b348015610370575f5ffd5b506101fd61037f366004611611565b61087a565b34801561038f575f5ffd5b506101dc61039e366004611756565b61089e565b3480156103ae575f5ffd5b506101fd6103bd366004611611565b6108fc565b3480156103cd575f5ffd5b506101dc6103dc366004611611565b610941565b3480156103ec575f5ffd5b506104006103fb366004611611565b6109da565b60405161020991906117ad565b348015610418575f5ffd5b506102456104273660046115aa565b610a22565b348015610437575f5ffd5b506101dc61044636600461182d565b610a60565b348015610456575f5ffd5b506102457fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc181565b348015610489575f5ffd5b506101fd610498366004611756565b5f9182526020828152604080842073ffffffffffffffffffffffffffffffffffffffff93909316845291905290205460ff1690565b3480156104d8575f5ffd5b506102455f81565b3480156104eb575f5ffd5b506102457ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f78381565b34801561051e575f5ffd5b5061024561052d3660046118e2565b610c02565b34801561053d575f5ffd5b506102c861054c366004611a0f565b7fbc197c810000000000000000000000000000000000000000000000000000000095945050505050565b348015610581575f5ffd5b506101dc610590366004611611565b610c46565b3480156105a0575f5ffd5b506102456105af366004611611565b5f9081526001602052604090205490565b3480156105cb575f5ffd5b506101dc6105da366004611756565b610d09565b6101dc6105ed3660046118e2565b610d2d565b3480156105fd575f5ffd5b506102c861060c366004611abe565b7ff23a6e610000000000000000000000000000000000000000000000000000000095945050505050565b348015610641575f5ffd5b50600254610245565b7fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc161067481610f07565b5f610683898989898989610a22565b905061068f8184610f14565b5f817f4cf4410cc57040e44862ef0f45f3dd5a5e02db8eb8add648d4b0e236f1d07dca8b8b8b8b8b8a6040516106ca96959493929190611b3b565b60405180910390a3831561071357807f20fda5fd27a1ea7bf5b9567f143ac5470bb059374a27e8f67cb44f946f6d03878560405161070a91815260200190565b60405180910390a25b505050505050505050565b5f61072882610fd7565b92915050565b5f80527fdae2aa361dfd1ca020a396615627d436107c35eff9fe7738a3512819782d70696020527f5ba6852781629bcdcd4bdaa6de76d786f1c64b16acdac474e55bebc0ea157951547fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e639060ff166107aa576107aa813361102c565b5f6107b9888888888888610a22565b90506107c581856110b5565b6107d18888888861111c565b5f817fc2617efa69bab66782fa219543714338489c4e9e178271560a91b82c3f612b588a8a8a8a6040516108089493929190611b85565b60405180910390a36108198161119d565b5050505050505050565b5f60025b610830836109da565b600381111561084157610841611780565b1492915050565b5f6003610827565b5f8281526020819052604090206001015461086a81610f07565b61087483836111c8565b50505050565b5f80610885836109da565b600381111561089657610896611780565b141592915050565b73ffffffffffffffffffffffffffffffffffffffff811633146108ed576040517f6697b23200000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6108f782826112c1565b505050565b5f5f610907836109da565b9050600181600381111561091d5761091d611780565b148061093a5750600281600381111561093857610938611780565b145b9392505050565b33308114610998576040517fe2850c5900000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024015b60405180910390fd5b60025460408051918252602082018490527f11c24f4ead16507c69ac467fbd5e4eed5fb5c699626d2cc6d66421df253886d5910160405180910390a150600255565b5f81815260016020526040812054805f036109f757505f92915050565b60018103610a085750600392915050565b42811115610a195750600192915050565b50600292915050565b5f868686868686604051602001610a3e96959493929190611b3b565b6040516020818303038152906040528051906020012090509695505050505050565b7fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1610a8a81610f07565b8887141580610a995750888514155b15610ae1576040517fffb03211000000000000000000000000000000000000000000000000000000008152600481018a9052602481018690526044810188905260640161098f565b5f610af28b8b8b8b8b8b8b8b610c02565b9050610afe8184610f14565b5f5b8a811015610bb35780827f4cf4410cc57040e44862ef0f45f3dd5a5e02db8eb8add648d4b0e236f1d07dca8e8e85818110610b3d57610b3d611bba565b9050602002016020810190610b529190611be7565b8d8d86818110610b6457610b64611bba565b905060200201358c8c87818110610b7d57610b7d611bba565b9050602002810190610b8f9190611c00565b8c8b604051610ba396959493929190611b3b565b60405180910390a3600101610b00565b508315610bf557807f20fda5fd27a1ea7bf5b9567f143ac5470bb059374a27e8f67cb44f946f6d038785604051610bec91815260200190565b60405180910390a25b5050505050505050505050565b5f8888888888888888604051602001610c22989796959493929190611d13565b60405160208183030381529060405280519060200120905098975050505050505050565b7ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f783610c7081610f07565b610c79826108fc565b610cce5781610c88600261137a565b610c92600161137a565b6040517f5ead8eb5000000000000000000000000000000000000000000000000000000008152600481019390935217602482015260440161098f565b5f828152600160205260408082208290555183917fbaa1eb22f2a492ba1a5fea61b8df4d27c6c8b5f3971e63bb58fa14ff72eedb7091a25050565b5f82815260208190526040902060010154610d2381610f07565b61087483836112c1565b5f80527fdae2aa361dfd1ca020a396615627d436107c35eff9fe7738a3512819782d70696020527f5ba6852781629bcdcd4bdaa6de76d786f1c64b16acdac474e55bebc0ea157951547fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e639060ff16610da957610da9813361102c565b8786141580610db85750878414155b15610e00576040517fffb0321100000000000000000000000000000000000000000000000000000000815260048101899052602481018590526044810187905260640161098f565b5f610e118a8a8a8a8a8a8a8a610c02565b9050610e1d81856110b5565b5f5b89811015610ef1575f8b8b83818110610e3a57610e3a611bba565b9050602002016020810190610e4f9190611be7565b90505f8a8a84818110610e6457610e64611bba565b905060200201359050365f8a8a86818110610e8157610e81611bba565b9050602002810190610e939190611c00565b91509150610ea38484848461111c565b84867fc2617efa69bab66782fa219543714338489c4e9e178271560a91b82c3f612b5886868686604051610eda9493929190611b85565b60405180910390a350505050806001019050610e1f565b50610efb8161119d565b50505050505050505050565b610f11813361102c565b50565b610f1d8261087a565b15610f675781610f2c5f61137a565b6040517f5ead8eb50000000000000000000000000000000000000000000000000000000081526004810192909252602482015260440161098f565b5f610f7160025490565b905080821015610fb7576040517f54336609000000000000000000000000000000000000000000000000000000008152600481018390526024810182905260440161098f565b610fc18242611dd8565b5f93845260016020526040909320929092555050565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f4e2312e000000000000000000000000000000000000000000000000000000000148061072857506107288261139c565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915290205460ff166110b1576040517fe2517d3f00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024810183905260440161098f565b5050565b6110be82610823565b6110cd5781610f2c600261137a565b80158015906110e257506110e081610848565b155b156110b1576040517f90a9a6180000000000000000000000000000000000000000000000000000000081526004810182905260240161098f565b5f5f8573ffffffffffffffffffffffffffffffffffffffff16858585604051611146929190611e10565b5f6040518083038185875af1925050503d805f8114611180576040519150601f19603f3d011682016040523d82523d5f602084013e611185565b606091505b50915091506111948282611432565b50505050505050565b6111a681610823565b6111b55780610f2c600261137a565b5f90815260016020819052604090912055565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff166112ba575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff86168452909152902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001660011790556112583390565b73ffffffffffffffffffffffffffffffffffffffff168273ffffffffffffffffffffffffffffffffffffffff16847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610728565b505f610728565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff16156112ba575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8616808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a4506001610728565b5f81600381111561138d5761138d611780565b600160ff919091161b92915050565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f7965db0b00000000000000000000000000000000000000000000000000000000148061072857507f01ffc9a7000000000000000000000000000000000000000000000000000000007fffffffff00000000000000000000000000000000000000000000000000000000831614610728565b606082611447576114428261144e565b610728565b5080610728565b80511561145d57805160208201fd5b6040517fd6bda27500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b803573ffffffffffffffffffffffffffffffffffffffff811681146114b2575f5ffd5b919050565b5f5f83601f8401126114c7575f5ffd5b50813567ffffffffffffffff8111156114de575f5ffd5b6020830191508360208285010111156114f5575f5ffd5b9250929050565b5f5f5f5f5f5f5f60c0888a031215611512575f5ffd5b61151b8861148f565b965060208801359550604088013567ffffffffffffffff81111561153d575f5ffd5b6115498a828b016114b7565b989b979a50986060810135976080820135975060a09091013595509350505050565b5f6020828403121561157b575f5ffd5b81357fffffffff000000000000000000000000000000000000000000000000000000008116811461093a575f5ffd5b5f5f5f5f5f5f60a087890312156115bf575f5ffd5b6115c88761148f565b955060208701359450604087013567ffffffffffffffff8111156115ea575f5ffd5b6115f689828a016114b7565b979a9699509760608101359660809091013595509350505050565b5f60208284031215611621575f5ffd5b5035919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b604051601f8201601f1916810167ffffffffffffffff8111828210171561167e5761167e611628565b604052919050565b5f82601f830112611695575f5ffd5b813567ffffffffffffffff8111156116af576116af611628565b6116c26020601f19601f84011601611655565b8181528460208386010111156116d6575f5ffd5b816020850160208301375f918101602001919091529392505050565b5f5f5f5f60808587031215611705575f5ffd5b61170e8561148f565b935061171c6020860161148f565b925060408501359150606085013567ffffffffffffffff81111561173e575f5ffd5b61174a87828801611686565b91505092959194509250565b5f5f60408385031215611767575f5ffd5b823591506117776020840161148f565b90509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60208101600483106117e6577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b91905290565b5f5f83601f8401126117fc575f5ffd5b50813567ffffffffffffffff811115611813575f5ffd5b6020830191508360208260051b85010111156114f5575f5ffd5b5f5f5f5f5f5f5f5f5f60c08a8c031215611845575f5ffd5b893567ffffffffffffffff81111561185b575f5ffd5b6118678c828d016117ec565b909a5098505060208a013567ffffffffffffffff811115611886575f5ffd5b6118928c828d016117ec565b90985096505060408a013567ffffffffffffffff8111156118b1575f5ffd5b6118bd8c828d016117ec565b9a9d999c50979a969997986060880135976080810135975060a0013595509350505050565b5f5f5f5f5f5f5f5f60a0898b0312156118f9575f5ffd5b883567ffffffffffffffff81111561190f575f5ffd5b61191b8b828c016117ec565b909950975050602089013567ffffffffffffffff81111561193a575f5ffd5b6119468b828c016117ec565b909750955050604089013567ffffffffffffffff811115611965575f5ffd5b6119718b828c016117ec565b999c989b509699959896976060870135966080013595509350505050565b5f82601f83011261199e575f5ffd5b813567ffffffffffffffff8111156119b8576119b8611628565b8060051b6119c860208201611655565b918252602081850181019290810190868411156119e3575f5ffd5b6020860192505b83831015611a055782358252602092830192909101906119ea565b9695505050505050565b5f5f5f5f5f60a08688031215611a23575f5ffd5b611a2c8661148f565b9450611a3a6020870161148f565b9350604086013567ffffffffffffffff811115611a55575f5ffd5b611a618882890161198f565b935050606086013567ffffffffffffffff811115611a7d575f5ffd5b611a898882890161198f565b925050608086013567ffffffffffffffff811115611aa5575f5ffd5b611ab188828901611686565b9150509295509295909350565b5f5f5f5f5f60a08688031215611ad2575f5ffd5b611adb8661148f565b9450611ae96020870161148f565b93506040860135925060608601359150608086013567ffffffffffffffff811115611aa5575f5ffd5b81835281816020850137505f602082840101525f6020601f19601f840116840101905092915050565b73ffffffffffffffffffffffffffffffffffffffff8716815285602082015260a060408201525f611b7060a083018688611b12565b60608301949094525060800152949350505050565b73ffffffffffffffffffffffffffffffffffffffff85168152836020820152606060408201525f611a05606083018486611b12565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f60208284031215611bf7575f5ffd5b61093a8261148f565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112611c33575f5ffd5b83018035915067ffffffffffffffff821115611c4d575f5ffd5b6020019150368190038213156114f5575f5ffd5b5f8383855260208501945060208460051b820101835f5b86811015611d0757601f1984840301885281357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1873603018112611cba575f5ffd5b860160208101903567ffffffffffffffff811115611cd6575f5ffd5b803603821315611ce4575f5ffd5b611cef858284611b12565b60209a8b019a90955093909301925050600101611c78565b50909695505050505050565b60a080825281018890525f8960c08301825b8b811015611d605773ffffffffffffffffffffffffffffffffffffffff611d4b8461148f565b16825260209283019290910190600101611d25565b5083810360208501528881527f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff891115611d98575f5ffd5b8860051b9150818a60208301370182810360209081016040850152611dc09082018789611c61565b60608401959095525050608001529695505050505050565b80820180821115610728577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818382375f910190815291905056fea26469706673582212204c2a92b1b3e4c61340442056017e1f41137050ef9c542c89c9bbfbaa7d7bc17964736f6c634300081e0033" as const;
+export const timelockControllerBytecode =
+  "0x608060405234801561000f575f5ffd5b506040516121eb3803806121eb83398101604081905261002e916102f6565b6100385f3061017b565b506001600160a01b03811615610054576100525f8261017b565b505b5f5b83518110156100e8576100a87fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc185838151811061009557610095610375565b602002602001015161017b60201b60201c565b506100df7ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f78385838151811061009557610095610375565b50600101610056565b505f5b82518110156101335761012a7fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e6384838151811061009557610095610375565b506001016100eb565b506002849055604080515f8152602081018690527f11c24f4ead16507c69ac467fbd5e4eed5fb5c699626d2cc6d66421df253886d5910160405180910390a150505050610389565b5f828152602081815260408083206001600160a01b038516845290915281205460ff1661021b575f838152602081815260408083206001600160a01b03861684529091529020805460ff191660011790556101d33390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a450600161021e565b505f5b92915050565b634e487b7160e01b5f52604160045260245ffd5b80516001600160a01b038116811461024e575f5ffd5b919050565b5f82601f830112610262575f5ffd5b81516001600160401b0381111561027b5761027b610224565b604051600582901b90603f8201601f191681016001600160401b03811182821017156102a9576102a9610224565b6040529182526020818501810192908101868411156102c6575f5ffd5b6020860192505b838310156102ec576102de83610238565b8152602092830192016102cd565b5095945050505050565b5f5f5f5f60808587031215610309575f5ffd5b845160208601519094506001600160401b03811115610326575f5ffd5b61033287828801610253565b604087015190945090506001600160401b0381111561034f575f5ffd5b61035b87828801610253565b92505061036a60608601610238565b905092959194509250565b634e487b7160e01b5f52603260045260245ffd5b611e55806103965f395ff3fe6080604052600436106101b2575f3560e01c80638065657f116100e7578063bc197c8111610087578063d547741f11610062578063d547741f146105c0578063e38335e5146105df578063f23a6e61146105f2578063f27a0c9214610636575f5ffd5b8063bc197c8114610532578063c4d252f514610576578063d45c443514610595575f5ffd5b806391d14854116100c257806391d148541461047e578063a217fddf146104cd578063b08e51c0146104e0578063b1c5f42714610513575f5ffd5b80638065657f1461040d5780638f2a0bb01461042c5780638f61f4f51461044b575f5ffd5b80632ab0f5291161015257806336568abe1161012d57806336568abe14610384578063584b153e146103a357806364d62353146103c25780637958004c146103e1575f5ffd5b80632ab0f529146103275780632f2ff15d1461034657806331d5075014610365575f5ffd5b8063134008d31161018d578063134008d31461025357806313bc9f2014610266578063150b7a0214610285578063248a9ca3146102f9575f5ffd5b806301d5062a146101bd57806301ffc9a7146101de57806307bd026514610212575f5ffd5b366101b957005b5f5ffd5b3480156101c8575f5ffd5b506101dc6101d73660046114fc565b61064a565b005b3480156101e9575f5ffd5b506101fd6101f836600461156b565b61071e565b60405190151581526020015b60405180910390f35b34801561021d575f5ffd5b506102457fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e6381565b604051908152602001610209565b6101dc6102613660046115aa565b61072e565b348015610271575f5ffd5b506101fd610280366004611611565b610823565b348015610290575f5ffd5b506102c861029f3660046116f2565b7f150b7a0200000000000000000000000000000000000000000000000000000000949350505050565b6040517fffffffff000000000000000000000000000000000000000000000000000000009091168152602001610209565b348015610304575f5ffd5b50610245610313366004611611565b5f9081526020819052604090206001015490565b348015610332575f5ffd5b506101fd610341366004611611565b610848565b348015610351575f5ffd5b506101dc610360366004611756565b610850565b348015610370575f5ffd5b506101fd61037f366004611611565b61087a565b34801561038f575f5ffd5b506101dc61039e366004611756565b61089e565b3480156103ae575f5ffd5b506101fd6103bd366004611611565b6108fc565b3480156103cd575f5ffd5b506101dc6103dc366004611611565b610941565b3480156103ec575f5ffd5b506104006103fb366004611611565b6109da565b60405161020991906117ad565b348015610418575f5ffd5b506102456104273660046115aa565b610a22565b348015610437575f5ffd5b506101dc61044636600461182d565b610a60565b348015610456575f5ffd5b506102457fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc181565b348015610489575f5ffd5b506101fd610498366004611756565b5f9182526020828152604080842073ffffffffffffffffffffffffffffffffffffffff93909316845291905290205460ff1690565b3480156104d8575f5ffd5b506102455f81565b3480156104eb575f5ffd5b506102457ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f78381565b34801561051e575f5ffd5b5061024561052d3660046118e2565b610c02565b34801561053d575f5ffd5b506102c861054c366004611a0f565b7fbc197c810000000000000000000000000000000000000000000000000000000095945050505050565b348015610581575f5ffd5b506101dc610590366004611611565b610c46565b3480156105a0575f5ffd5b506102456105af366004611611565b5f9081526001602052604090205490565b3480156105cb575f5ffd5b506101dc6105da366004611756565b610d09565b6101dc6105ed3660046118e2565b610d2d565b3480156105fd575f5ffd5b506102c861060c366004611abe565b7ff23a6e610000000000000000000000000000000000000000000000000000000095945050505050565b348015610641575f5ffd5b50600254610245565b7fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc161067481610f07565b5f610683898989898989610a22565b905061068f8184610f14565b5f817f4cf4410cc57040e44862ef0f45f3dd5a5e02db8eb8add648d4b0e236f1d07dca8b8b8b8b8b8a6040516106ca96959493929190611b3b565b60405180910390a3831561071357807f20fda5fd27a1ea7bf5b9567f143ac5470bb059374a27e8f67cb44f946f6d03878560405161070a91815260200190565b60405180910390a25b505050505050505050565b5f61072882610fd7565b92915050565b5f80527fdae2aa361dfd1ca020a396615627d436107c35eff9fe7738a3512819782d70696020527f5ba6852781629bcdcd4bdaa6de76d786f1c64b16acdac474e55bebc0ea157951547fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e639060ff166107aa576107aa813361102c565b5f6107b9888888888888610a22565b90506107c581856110b5565b6107d18888888861111c565b5f817fc2617efa69bab66782fa219543714338489c4e9e178271560a91b82c3f612b588a8a8a8a6040516108089493929190611b85565b60405180910390a36108198161119d565b5050505050505050565b5f60025b610830836109da565b600381111561084157610841611780565b1492915050565b5f6003610827565b5f8281526020819052604090206001015461086a81610f07565b61087483836111c8565b50505050565b5f80610885836109da565b600381111561089657610896611780565b141592915050565b73ffffffffffffffffffffffffffffffffffffffff811633146108ed576040517f6697b23200000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b6108f782826112c1565b505050565b5f5f610907836109da565b9050600181600381111561091d5761091d611780565b148061093a5750600281600381111561093857610938611780565b145b9392505050565b33308114610998576040517fe2850c5900000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024015b60405180910390fd5b60025460408051918252602082018490527f11c24f4ead16507c69ac467fbd5e4eed5fb5c699626d2cc6d66421df253886d5910160405180910390a150600255565b5f81815260016020526040812054805f036109f757505f92915050565b60018103610a085750600392915050565b42811115610a195750600192915050565b50600292915050565b5f868686868686604051602001610a3e96959493929190611b3b565b6040516020818303038152906040528051906020012090509695505050505050565b7fb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1610a8a81610f07565b8887141580610a995750888514155b15610ae1576040517fffb03211000000000000000000000000000000000000000000000000000000008152600481018a9052602481018690526044810188905260640161098f565b5f610af28b8b8b8b8b8b8b8b610c02565b9050610afe8184610f14565b5f5b8a811015610bb35780827f4cf4410cc57040e44862ef0f45f3dd5a5e02db8eb8add648d4b0e236f1d07dca8e8e85818110610b3d57610b3d611bba565b9050602002016020810190610b529190611be7565b8d8d86818110610b6457610b64611bba565b905060200201358c8c87818110610b7d57610b7d611bba565b9050602002810190610b8f9190611c00565b8c8b604051610ba396959493929190611b3b565b60405180910390a3600101610b00565b508315610bf557807f20fda5fd27a1ea7bf5b9567f143ac5470bb059374a27e8f67cb44f946f6d038785604051610bec91815260200190565b60405180910390a25b5050505050505050505050565b5f8888888888888888604051602001610c22989796959493929190611d13565b60405160208183030381529060405280519060200120905098975050505050505050565b7ffd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f783610c7081610f07565b610c79826108fc565b610cce5781610c88600261137a565b610c92600161137a565b6040517f5ead8eb5000000000000000000000000000000000000000000000000000000008152600481019390935217602482015260440161098f565b5f828152600160205260408082208290555183917fbaa1eb22f2a492ba1a5fea61b8df4d27c6c8b5f3971e63bb58fa14ff72eedb7091a25050565b5f82815260208190526040902060010154610d2381610f07565b61087483836112c1565b5f80527fdae2aa361dfd1ca020a396615627d436107c35eff9fe7738a3512819782d70696020527f5ba6852781629bcdcd4bdaa6de76d786f1c64b16acdac474e55bebc0ea157951547fd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e639060ff16610da957610da9813361102c565b8786141580610db85750878414155b15610e00576040517fffb0321100000000000000000000000000000000000000000000000000000000815260048101899052602481018590526044810187905260640161098f565b5f610e118a8a8a8a8a8a8a8a610c02565b9050610e1d81856110b5565b5f5b89811015610ef1575f8b8b83818110610e3a57610e3a611bba565b9050602002016020810190610e4f9190611be7565b90505f8a8a84818110610e6457610e64611bba565b905060200201359050365f8a8a86818110610e8157610e81611bba565b9050602002810190610e939190611c00565b91509150610ea38484848461111c565b84867fc2617efa69bab66782fa219543714338489c4e9e178271560a91b82c3f612b5886868686604051610eda9493929190611b85565b60405180910390a350505050806001019050610e1f565b50610efb8161119d565b50505050505050505050565b610f11813361102c565b50565b610f1d8261087a565b15610f675781610f2c5f61137a565b6040517f5ead8eb50000000000000000000000000000000000000000000000000000000081526004810192909252602482015260440161098f565b5f610f7160025490565b905080821015610fb7576040517f54336609000000000000000000000000000000000000000000000000000000008152600481018390526024810182905260440161098f565b610fc18242611dd8565b5f93845260016020526040909320929092555050565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f4e2312e000000000000000000000000000000000000000000000000000000000148061072857506107288261139c565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915290205460ff166110b1576040517fe2517d3f00000000000000000000000000000000000000000000000000000000815273ffffffffffffffffffffffffffffffffffffffff821660048201526024810183905260440161098f565b5050565b6110be82610823565b6110cd5781610f2c600261137a565b80158015906110e257506110e081610848565b155b156110b1576040517f90a9a6180000000000000000000000000000000000000000000000000000000081526004810182905260240161098f565b5f5f8573ffffffffffffffffffffffffffffffffffffffff16858585604051611146929190611e10565b5f6040518083038185875af1925050503d805f8114611180576040519150601f19603f3d011682016040523d82523d5f602084013e611185565b606091505b50915091506111948282611432565b50505050505050565b6111a681610823565b6111b55780610f2c600261137a565b5f90815260016020819052604090912055565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff166112ba575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff86168452909152902080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff001660011790556112583390565b73ffffffffffffffffffffffffffffffffffffffff168273ffffffffffffffffffffffffffffffffffffffff16847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610728565b505f610728565b5f8281526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8516845290915281205460ff16156112ba575f8381526020818152604080832073ffffffffffffffffffffffffffffffffffffffff8616808552925280832080547fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0016905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a4506001610728565b5f81600381111561138d5761138d611780565b600160ff919091161b92915050565b5f7fffffffff0000000000000000000000000000000000000000000000000000000082167f7965db0b00000000000000000000000000000000000000000000000000000000148061072857507f01ffc9a7000000000000000000000000000000000000000000000000000000007fffffffff00000000000000000000000000000000000000000000000000000000831614610728565b606082611447576114428261144e565b610728565b5080610728565b80511561145d57805160208201fd5b6040517fd6bda27500000000000000000000000000000000000000000000000000000000815260040160405180910390fd5b803573ffffffffffffffffffffffffffffffffffffffff811681146114b2575f5ffd5b919050565b5f5f83601f8401126114c7575f5ffd5b50813567ffffffffffffffff8111156114de575f5ffd5b6020830191508360208285010111156114f5575f5ffd5b9250929050565b5f5f5f5f5f5f5f60c0888a031215611512575f5ffd5b61151b8861148f565b965060208801359550604088013567ffffffffffffffff81111561153d575f5ffd5b6115498a828b016114b7565b989b979a50986060810135976080820135975060a09091013595509350505050565b5f6020828403121561157b575f5ffd5b81357fffffffff000000000000000000000000000000000000000000000000000000008116811461093a575f5ffd5b5f5f5f5f5f5f60a087890312156115bf575f5ffd5b6115c88761148f565b955060208701359450604087013567ffffffffffffffff8111156115ea575f5ffd5b6115f689828a016114b7565b979a9699509760608101359660809091013595509350505050565b5f60208284031215611621575f5ffd5b5035919050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b604051601f8201601f1916810167ffffffffffffffff8111828210171561167e5761167e611628565b604052919050565b5f82601f830112611695575f5ffd5b813567ffffffffffffffff8111156116af576116af611628565b6116c26020601f19601f84011601611655565b8181528460208386010111156116d6575f5ffd5b816020850160208301375f918101602001919091529392505050565b5f5f5f5f60808587031215611705575f5ffd5b61170e8561148f565b935061171c6020860161148f565b925060408501359150606085013567ffffffffffffffff81111561173e575f5ffd5b61174a87828801611686565b91505092959194509250565b5f5f60408385031215611767575f5ffd5b823591506117776020840161148f565b90509250929050565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b60208101600483106117e6577f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b91905290565b5f5f83601f8401126117fc575f5ffd5b50813567ffffffffffffffff811115611813575f5ffd5b6020830191508360208260051b85010111156114f5575f5ffd5b5f5f5f5f5f5f5f5f5f60c08a8c031215611845575f5ffd5b893567ffffffffffffffff81111561185b575f5ffd5b6118678c828d016117ec565b909a5098505060208a013567ffffffffffffffff811115611886575f5ffd5b6118928c828d016117ec565b90985096505060408a013567ffffffffffffffff8111156118b1575f5ffd5b6118bd8c828d016117ec565b9a9d999c50979a969997986060880135976080810135975060a0013595509350505050565b5f5f5f5f5f5f5f5f60a0898b0312156118f9575f5ffd5b883567ffffffffffffffff81111561190f575f5ffd5b61191b8b828c016117ec565b909950975050602089013567ffffffffffffffff81111561193a575f5ffd5b6119468b828c016117ec565b909750955050604089013567ffffffffffffffff811115611965575f5ffd5b6119718b828c016117ec565b999c989b509699959896976060870135966080013595509350505050565b5f82601f83011261199e575f5ffd5b813567ffffffffffffffff8111156119b8576119b8611628565b8060051b6119c860208201611655565b918252602081850181019290810190868411156119e3575f5ffd5b6020860192505b83831015611a055782358252602092830192909101906119ea565b9695505050505050565b5f5f5f5f5f60a08688031215611a23575f5ffd5b611a2c8661148f565b9450611a3a6020870161148f565b9350604086013567ffffffffffffffff811115611a55575f5ffd5b611a618882890161198f565b935050606086013567ffffffffffffffff811115611a7d575f5ffd5b611a898882890161198f565b925050608086013567ffffffffffffffff811115611aa5575f5ffd5b611ab188828901611686565b9150509295509295909350565b5f5f5f5f5f60a08688031215611ad2575f5ffd5b611adb8661148f565b9450611ae96020870161148f565b93506040860135925060608601359150608086013567ffffffffffffffff811115611aa5575f5ffd5b81835281816020850137505f602082840101525f6020601f19601f840116840101905092915050565b73ffffffffffffffffffffffffffffffffffffffff8716815285602082015260a060408201525f611b7060a083018688611b12565b60608301949094525060800152949350505050565b73ffffffffffffffffffffffffffffffffffffffff85168152836020820152606060408201525f611a05606083018486611b12565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b5f60208284031215611bf7575f5ffd5b61093a8261148f565b5f5f83357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1843603018112611c33575f5ffd5b83018035915067ffffffffffffffff821115611c4d575f5ffd5b6020019150368190038213156114f5575f5ffd5b5f8383855260208501945060208460051b820101835f5b86811015611d0757601f1984840301885281357fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe1873603018112611cba575f5ffd5b860160208101903567ffffffffffffffff811115611cd6575f5ffd5b803603821315611ce4575f5ffd5b611cef858284611b12565b60209a8b019a90955093909301925050600101611c78565b50909695505050505050565b60a080825281018890525f8960c08301825b8b811015611d605773ffffffffffffffffffffffffffffffffffffffff611d4b8461148f565b16825260209283019290910190600101611d25565b5083810360208501528881527f07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff891115611d98575f5ffd5b8860051b9150818a60208301370182810360209081016040850152611dc09082018789611c61565b60608401959095525050608001529695505050505050565b80820180821115610728577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b818382375f910190815291905056fea26469706673582212204c2a92b1b3e4c61340442056017e1f41137050ef9c542c89c9bbfbaa7d7bc17964736f6c634300081e0033" as const;
 
 export const erc1967ProxyAbi = [
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "implementation",
-        "type": "address"
+        internalType: "address",
+        name: "implementation",
+        type: "address",
       },
       {
-        "internalType": "bytes",
-        "name": "_data",
-        "type": "bytes"
-      }
+        internalType: "bytes",
+        name: "_data",
+        type: "bytes",
+      },
     ],
-    "stateMutability": "payable",
-    "type": "constructor"
+    stateMutability: "payable",
+    type: "constructor",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "target",
+        type: "address",
+      },
     ],
-    "name": "AddressEmptyCode",
-    "type": "error"
+    name: "AddressEmptyCode",
+    type: "error",
   },
   {
-    "inputs": [
+    inputs: [
       {
-        "internalType": "address",
-        "name": "implementation",
-        "type": "address"
-      }
+        internalType: "address",
+        name: "implementation",
+        type: "address",
+      },
     ],
-    "name": "ERC1967InvalidImplementation",
-    "type": "error"
+    name: "ERC1967InvalidImplementation",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "ERC1967NonPayable",
-    "type": "error"
+    inputs: [],
+    name: "ERC1967NonPayable",
+    type: "error",
   },
   {
-    "inputs": [],
-    "name": "FailedCall",
-    "type": "error"
+    inputs: [],
+    name: "FailedCall",
+    type: "error",
   },
   {
-    "anonymous": false,
-    "inputs": [
+    anonymous: false,
+    inputs: [
       {
-        "indexed": true,
-        "internalType": "address",
-        "name": "implementation",
-        "type": "address"
-      }
+        indexed: true,
+        internalType: "address",
+        name: "implementation",
+        type: "address",
+      },
     ],
-    "name": "Upgraded",
-    "type": "event"
+    name: "Upgraded",
+    type: "event",
   },
   {
-    "stateMutability": "payable",
-    "type": "fallback"
-  }
+    stateMutability: "payable",
+    type: "fallback",
+  },
 ] as const;
 
-export const erc1967ProxyBytecode = "0x60806040526040516103dc3803806103dc8339810160408190526100229161023b565b61002c8282610033565b5050610320565b61003c82610091565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a280511561008557610080828261010c565b505050565b61008d61017f565b5050565b806001600160a01b03163b5f036100cb57604051634c9c8ce360e01b81526001600160a01b03821660048201526024015b60405180910390fd5b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc80546001600160a01b0319166001600160a01b0392909216919091179055565b60605f5f846001600160a01b031684604051610128919061030a565b5f60405180830381855af49150503d805f8114610160576040519150601f19603f3d011682016040523d82523d5f602084013e610165565b606091505b5090925090506101768583836101a0565b95945050505050565b341561019e5760405163b398979f60e01b815260040160405180910390fd5b565b6060826101b5576101b0826101ff565b6101f8565b81511580156101cc57506001600160a01b0384163b155b156101f557604051639996b31560e01b81526001600160a01b03851660048201526024016100c2565b50805b9392505050565b80511561020e57805160208201fd5b60405163d6bda27560e01b815260040160405180910390fd5b634e487b7160e01b5f52604160045260245ffd5b5f5f6040838503121561024c575f5ffd5b82516001600160a01b0381168114610262575f5ffd5b60208401519092506001600160401b0381111561027d575f5ffd5b8301601f8101851361028d575f5ffd5b80516001600160401b038111156102a6576102a6610227565b604051601f8201601f19908116603f011681016001600160401b03811182821017156102d4576102d4610227565b6040528181528282016020018710156102eb575f5ffd5b8160208401602083015e5f602083830101528093505050509250929050565b5f82518060208501845e5f920191825250919050565b60b08061032c5f395ff3fe6080604052600a600c565b005b60186014601a565b605d565b565b5f60587f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc5473ffffffffffffffffffffffffffffffffffffffff1690565b905090565b365f5f375f5f365f845af43d5f5f3e8080156076573d5ff35b3d5ffdfea26469706673582212201d14c576f991791be9e397ff5c255bbdfb9e6e0c03c4d01837940b4fcfa16f6b64736f6c634300081e0033" as const;
+export const erc1967ProxyBytecode =
+  "0x60806040526040516103dc3803806103dc8339810160408190526100229161023b565b61002c8282610033565b5050610320565b61003c82610091565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a280511561008557610080828261010c565b505050565b61008d61017f565b5050565b806001600160a01b03163b5f036100cb57604051634c9c8ce360e01b81526001600160a01b03821660048201526024015b60405180910390fd5b7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc80546001600160a01b0319166001600160a01b0392909216919091179055565b60605f5f846001600160a01b031684604051610128919061030a565b5f60405180830381855af49150503d805f8114610160576040519150601f19603f3d011682016040523d82523d5f602084013e610165565b606091505b5090925090506101768583836101a0565b95945050505050565b341561019e5760405163b398979f60e01b815260040160405180910390fd5b565b6060826101b5576101b0826101ff565b6101f8565b81511580156101cc57506001600160a01b0384163b155b156101f557604051639996b31560e01b81526001600160a01b03851660048201526024016100c2565b50805b9392505050565b80511561020e57805160208201fd5b60405163d6bda27560e01b815260040160405180910390fd5b634e487b7160e01b5f52604160045260245ffd5b5f5f6040838503121561024c575f5ffd5b82516001600160a01b0381168114610262575f5ffd5b60208401519092506001600160401b0381111561027d575f5ffd5b8301601f8101851361028d575f5ffd5b80516001600160401b038111156102a6576102a6610227565b604051601f8201601f19908116603f011681016001600160401b03811182821017156102d4576102d4610227565b6040528181528282016020018710156102eb575f5ffd5b8160208401602083015e5f602083830101528093505050509250929050565b5f82518060208501845e5f920191825250919050565b60b08061032c5f395ff3fe6080604052600a600c565b005b60186014601a565b605d565b565b5f60587f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc5473ffffffffffffffffffffffffffffffffffffffff1690565b905090565b365f5f375f5f365f845af43d5f5f3e8080156076573d5ff35b3d5ffdfea26469706673582212201d14c576f991791be9e397ff5c255bbdfb9e6e0c03c4d01837940b4fcfa16f6b64736f6c634300081e0033" as const;
